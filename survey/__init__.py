@@ -1,0 +1,1 @@
+"""The application: database, reference data, rosters, the Litestar web app and the CLI."""

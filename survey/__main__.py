@@ -1,0 +1,5 @@
+"""``python -m survey`` runs the CLI."""
+
+from survey.cli import main
+
+main()

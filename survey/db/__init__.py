@@ -1,0 +1,1 @@
+"""Database layer: engine setup, the declarative base, models and migrations."""

@@ -1,0 +1,1 @@
+"""Reference data of a year's programme: fields, bases, projects, provinces, seat allocation."""

@@ -1,0 +1,1 @@
+"""Rosters: the provinces' participant lists (annex 3), who may evaluate."""

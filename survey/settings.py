@@ -1,0 +1,100 @@
+"""Typed settings read from environment variables.
+
+Every variable is documented in README.md (``tests/test_docs.py`` fails when one is not).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from survey.errors import UserError
+
+#: Environment variables the service reads, with a one-line meaning each. The README documents
+#: each of them; the docs test keeps the two in step.
+ENVIRONMENT_VARIABLES: dict[str, str] = {
+    "SURVEY_DATABASE_URL": "SQLAlchemy URL of the database",
+    "SURVEY_SECRET_KEY": "server secret behind token digests, link signatures and sealing",
+    "SURVEY_DATA_DIR": "folder for the SQLite file and the development secret",
+    "SURVEY_DEV": "development mode (1/0)",
+    "SURVEY_REPORT_K": "smallest group size whose figures are shown",
+    "SURVEY_PUBLIC_URL": "the address trainees reach the service at, used in links",
+}
+
+
+class SettingsError(UserError):
+    """A configuration problem the operator must fix; the message says how."""
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's configuration, built once from the environment."""
+
+    database_url: str
+    data_dir: Path
+    dev: bool
+    report_k: int
+    public_url: str
+    secret_key_value: str | None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, dev: bool | None = None) -> Settings:
+        """Read the settings from ``env`` (default: ``os.environ``)."""
+        env = dict(os.environ) if env is None else env
+        data_dir = Path(env.get("SURVEY_DATA_DIR") or "var")
+        database_url = env.get("SURVEY_DATABASE_URL") or f"sqlite:///{data_dir / 'survey.sqlite3'}"
+        raw_k = env.get("SURVEY_REPORT_K") or "5"
+        try:
+            report_k = int(raw_k)
+        except ValueError:
+            raise SettingsError(f"SURVEY_REPORT_K 必须是正整数，现在是 {raw_k!r}") from None
+        if report_k < 1:
+            raise SettingsError(f"SURVEY_REPORT_K 必须是正整数，现在是 {raw_k!r}")
+        return cls(
+            database_url=database_url,
+            data_dir=data_dir,
+            dev=_flag(env.get("SURVEY_DEV")) if dev is None else dev,
+            report_k=report_k,
+            public_url=(env.get("SURVEY_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            secret_key_value=env.get("SURVEY_SECRET_KEY") or None,
+        )
+
+    def secret_key(self) -> bytes:
+        """The server secret.
+
+        In development mode a missing secret is generated once into the data folder (mode 0600)
+        and reused, so demo links keep working across restarts. Outside development mode a
+        missing secret is an error: generating one silently would orphan every issued token on
+        the next restart.
+        """
+        if self.secret_key_value:
+            if len(self.secret_key_value) < 32:
+                raise SettingsError(
+                    "SURVEY_SECRET_KEY 太短：至少需要 32 个字符"
+                    "（建议用 `openssl rand -hex 32` 生成）"
+                )
+            return self.secret_key_value.encode()
+        if not self.dev:
+            raise SettingsError(
+                "未设置 SURVEY_SECRET_KEY：生产环境必须设置（可用 `openssl rand -hex 32` 生成），"
+                "或以开发模式（--dev 或 SURVEY_DEV=1）启动"
+            )
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                # O_EXCL + 0600: never overwrite a key another worker just wrote, never
+                # world-readable.
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w", encoding="ascii") as handle:
+                    handle.write(secrets.token_hex(32) + "\n")
+        return path.read_text(encoding="ascii").strip().encode()

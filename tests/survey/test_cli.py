@@ -1,0 +1,116 @@
+"""The CLI: help on every command, one-line errors, the programme load through a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from survey.cli import cli
+
+
+def walk(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every command path of the CLI, groups included."""
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from walk(command, (*prefix, name))
+
+
+def all_commands() -> list[tuple[str, ...]]:
+    return list(walk(cli))
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    assert command.help, f"survey {' '.join(path)} has no help text"
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "survey", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_programme_load_through_the_cli(tmp_path: Path) -> None:
+    env = {
+        "SURVEY_DATA_DIR": str(tmp_path),
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    not_migrated = run(["programme", "load", "2024"], env)
+    assert not_migrated.returncode == 1
+    assert (
+        not_migrated.stderr.strip()
+        == "错误：数据库尚未迁移到最新版本，请先运行 `survey db upgrade`"
+    )
+
+    assert run(["db", "upgrade"], env).returncode == 0
+    first = run(["programme", "load", "2024"], env)
+    assert first.returncode == 0, first.stderr
+    assert "11 个领域、16 个项目、16 个承训基地、32 个省级单位" in first.stdout
+    assert "18 处不一致" in first.stdout
+    second = run(["programme", "load", "2024"], env)
+    assert "本次载入无变化" in second.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["programme", "load", "1999"], "没有 1999 年的内置数据"),
+        (["programme", "load", "missing.xlsx"], "找不到文件 missing.xlsx"),
+    ],
+)
+def test_user_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    env = {
+        "SURVEY_DATA_DIR": str(tmp_path),
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    run(["db", "upgrade"], env)
+    result = run(args, env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = run(["programme", "load"], {"SURVEY_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    env = {"SURVEY_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    result = run(["db", "status"], env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "数据库" in result.stderr
+
+
+def test_serve_refuses_without_secret(tmp_path: Path) -> None:
+    env = {
+        "SURVEY_DATA_DIR": str(tmp_path),
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("SURVEY_SECRET_KEY", None)
+    result = run(["serve"], {**env, "SURVEY_SECRET_KEY": ""})
+    assert result.returncode == 1
+    assert "SURVEY_SECRET_KEY" in result.stderr

@@ -1,0 +1,34 @@
+"""The README documents every CLI command and every environment variable (after Datasette)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from survey.settings import ENVIRONMENT_VARIABLES
+from tests.survey.test_cli import all_commands
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+TEST_VARIABLES = ("SURVEY_TEST_DATABASE", "SURVEY_REQUIRE_POSTGRES", "SURVEY_REQUIRE_BROWSER")
+
+
+@pytest.mark.parametrize("variable", [*ENVIRONMENT_VARIABLES, *TEST_VARIABLES])
+def test_every_environment_variable_is_documented(variable: str) -> None:
+    assert f"`{variable}`" in README
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=" ".join)
+def test_every_command_is_documented(path: tuple[str, ...]) -> None:
+    command = "survey " + " ".join(path)
+    assert re.search(rf"`{re.escape(command)}[ `]", README), f"README does not document `{command}`"
+
+
+def test_code_reads_no_undocumented_variable() -> None:
+    root = Path(__file__).parent.parent
+    used: set[str] = set()
+    for package in ("survey", "anonymity", "questionnaires", "reporting", "tests"):
+        for path in (root / package).rglob("*.py"):
+            used.update(re.findall(r"\"(SURVEY_[A-Z_]+)\"", path.read_text(encoding="utf-8")))
+    assert used <= set(ENVIRONMENT_VARIABLES) | set(TEST_VARIABLES)
