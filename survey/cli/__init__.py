@@ -12,10 +12,14 @@ from typing import Any
 import click
 from sqlalchemy.exc import OperationalError
 
+from survey.cli.classes import class_
 from survey.cli.context import AppContext
 from survey.cli.db import db
 from survey.cli.programme import programme
+from survey.cli.questionnaire import plan, questionnaire
+from survey.cli.roster import roster
 from survey.cli.serve import demo, serve
+from survey.cli.tokens import tokens
 from survey.errors import UserError
 
 
@@ -26,7 +30,7 @@ def cli(ctx: click.Context) -> None:
     ctx.obj = AppContext()
 
 
-for command in (db, programme, serve, demo):
+for command in (db, programme, roster, questionnaire, plan, class_, tokens, serve, demo):
     cli.add_command(command)
 
 

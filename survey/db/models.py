@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import anonymity.models
+import survey.instruments.models
 import survey.programme.models
+import survey.ratelimit
 import survey.roster.models
 from survey.db.base import Model
 
-__all__ = ["Model", "survey"]
+__all__ = ["Model", "anonymity", "survey"]

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from litestar import Litestar, MediaType, get
+from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.logging import LoggingConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
 from survey.db.engine import Database
 from survey.settings import Settings
+from survey.web.access_log import access_log_middleware
+from survey.web.errors import http_exception_handler
+from survey.web.headers import security_headers_middleware
+from survey.web.trainee import TraineeController
+
+HERE = Path(__file__).parent
 
 
 @get("/healthz", media_type=MediaType.TEXT, sync_to_thread=False)
@@ -22,10 +35,23 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     """Build the app from ``settings`` (default: the environment) and an optional database."""
     settings = settings or Settings.from_env()
     # Fail at start-up, not at the first trainee's request, when the secret is missing.
-    settings.secret_key()
+    secret = settings.secret_key()
     database = db or Database(settings.database_url)
     return Litestar(
-        route_handlers=[health],
-        state=State({"settings": settings, "db": database}),
+        route_handlers=[
+            health,
+            TraineeController,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        state=State({"settings": settings, "db": database, "secret": secret}),
+        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
+        middleware=[security_headers_middleware, access_log_middleware],
+        exception_handlers={Exception: http_exception_handler},
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            # Litestar's own exception logging would print tracebacks with local values.
+            log_exceptions="never",
+        ),
         on_shutdown=[database.dispose] if db is None else [],
     )

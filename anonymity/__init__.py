@@ -1,0 +1,130 @@
+"""How identity and answers are kept apart: the one package to audit.
+
+Threat model (``DESIGN.md``, "The anonymity protocol"): a trainee's answers must stay unlinkable
+to them against (1) base staff, who know which token is whose; (2) anyone who can read the
+database and the logs, at any moment and continuously, but not the server secret; (3) a coercer
+asking for proof of how someone answered. Out of scope: someone who changes the server code or
+reads the running process's memory.
+
+Protocol and where each promise is kept
+---------------------------------------
+
+Keys.
+    One server secret; every use has its own HKDF-SHA256 subkey: :mod:`anonymity.keys`.
+
+Issue.
+    A token is 130 random bits (``secrets``) in Crockford base-32 plus a GF(32) check character
+    that catches every single typo and every transposition without a database lookup
+    (:func:`~anonymity.tokens.new_token`, :func:`~anonymity.tokens.parse_code`). Links are
+    signed with itsdangerous, so forged or truncated ones fail before the database
+    (:func:`~anonymity.tokens.unsign_link`). The database stores only the token's HMAC
+    (:func:`~anonymity.tokens.digest`, :class:`~anonymity.models.Token`); re-issuing deletes
+    the old live token (:func:`~anonymity.issuing.issue_tokens`).
+
+Open.
+    :func:`~anonymity.issuing.open_token` only reads: link scanners cannot spend a token. The
+    web app moves the token from the URL into an HttpOnly cookie signed under its own subkey
+    (:func:`~anonymity.tokens.sign_cookie`).
+
+Draft.
+    Sealed under a key derived from the token and a server salt, so the database cannot read a
+    half-finished sheet still linked to its person (:mod:`anonymity.drafts`,
+    :func:`~anonymity.sealing.draft_key`).
+
+Submit.
+    One transaction (:func:`~anonymity.submission.submit`): a conditional UPDATE spends the
+    token (exactly one of two concurrent submits wins), unlinks it from the roster and drops
+    its draft; the roster entry is marked responded with no time; the answers enter the pool
+    sealed with AES-256-GCM, bound to class and questionnaire version, padded to 16 KiB
+    buckets so their size says nothing (:mod:`anonymity.sealing`). A busy, locked or full
+    database raises :class:`~anonymity.errors.RetryLaterError` with nothing written
+    (:mod:`anonymity.retry`). Locks that make "closed" final: :mod:`anonymity.locking`.
+
+Release.
+    One transaction (:func:`~anonymity.release.release_class`): open the class's pool, split
+    off free text, shuffle answer sets and texts independently with ``secrets.SystemRandom``,
+    insert them under fresh ``uuid4`` ids with class, questionnaire version and release date
+    only, delete the pool rows, close the class; SQLite ``secure_delete`` is checked, PostgreSQL
+    vacuums the pool table after the commit. On SQLite the tables are ``WITHOUT ROWID``
+    (:mod:`anonymity.models`), so storage order follows random keys.
+
+Logs and receipts.
+    Nothing in this package logs. Exceptions never carry tokens, digests, answers or SQL
+    parameters (:mod:`anonymity.errors`, :mod:`anonymity.retry`). No function returns anything
+    a trainee could show as proof of their answers: submit returns an outcome, nothing more.
+
+Not this package's job: suppressing small cells and reviewing comments before they are shown
+(``reporting`` and the web app), and keeping tokens out of URLs and access logs (the web app).
+
+The ``tests/anonymity`` suite checks each promise, including a linkage attack that submits
+hundreds of known answer sets in a known order and tries to link them back through every
+table, column, key, row order and hidden column on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from anonymity.answers import Answers, AnswerValue
+from anonymity.drafts import DraftResult, load_draft, save_draft
+from anonymity.errors import (
+    AnonymityError,
+    InvalidCodeError,
+    InvalidCookieError,
+    InvalidLinkError,
+    InvalidTokenError,
+    RetryLaterError,
+    SealError,
+    UnknownClassError,
+    UnknownTraineeError,
+)
+from anonymity.issuing import TokenState, TokenStatus, issue_tokens, open_token
+from anonymity.keys import Keys, derive_key, derive_keys
+from anonymity.release import ReleaseResult, release_class
+from anonymity.submission import SubmitResult, submit
+from anonymity.tokens import (
+    digest,
+    format_code,
+    is_token,
+    new_token,
+    parse_code,
+    sign_cookie,
+    sign_link,
+    unsign_cookie,
+    unsign_link,
+)
+
+__all__ = [
+    "AnonymityError",
+    "AnswerValue",
+    "Answers",
+    "DraftResult",
+    "InvalidCodeError",
+    "InvalidCookieError",
+    "InvalidLinkError",
+    "InvalidTokenError",
+    "Keys",
+    "ReleaseResult",
+    "RetryLaterError",
+    "SealError",
+    "SubmitResult",
+    "TokenState",
+    "TokenStatus",
+    "UnknownClassError",
+    "UnknownTraineeError",
+    "derive_key",
+    "derive_keys",
+    "digest",
+    "format_code",
+    "is_token",
+    "issue_tokens",
+    "load_draft",
+    "new_token",
+    "open_token",
+    "parse_code",
+    "release_class",
+    "save_draft",
+    "sign_cookie",
+    "sign_link",
+    "submit",
+    "unsign_cookie",
+    "unsign_link",
+]

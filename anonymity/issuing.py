@@ -1,0 +1,131 @@
+"""Issuing tokens and looking them up.
+
+:func:`issue_tokens` is the only place a token exists outside a trainee's hands: it is returned
+to the caller (to print a slip or send a link) and only its keyed digest is stored.
+:func:`open_token` looks a token up without changing anything, because link scanners and WeChat
+previews open links too and must not use a trainee's one submission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import delete, insert, select
+
+from anonymity.errors import UnknownTraineeError
+from anonymity.keys import derive_keys
+from anonymity.locking import lock_classes_shared
+from anonymity.models import Token
+from anonymity.retry import retryable
+from anonymity.tokens import digest, is_token, new_token
+from survey.db.engine import Database
+from survey.programme.models import TrainingClass
+from survey.roster.models import Trainee
+
+
+class TokenStatus(StrEnum):
+    """What a token is, as far as the database knows."""
+
+    #: Issued, not yet used to submit: the trainee may answer.
+    LIVE = "live"
+    #: Used to submit: a second visit sees "已提交".
+    SPENT = "spent"
+    #: Never issued, replaced by a re-issue, or its class was deleted.
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class TokenState:
+    """The state of a token and of its class, for choosing which page to show."""
+
+    status: TokenStatus
+    #: The token's class; None for an unknown token.
+    class_id: int | None = None
+    #: The class's ``TrainingClass.state`` ("pending", "open", "closed"); None if unknown.
+    class_state: str | None = None
+    #: Whether a sealed draft is waiting (only ever for a live token).
+    has_draft: bool = False
+
+
+_UNKNOWN = TokenState(TokenStatus.UNKNOWN)
+
+
+def issue_tokens(db: Database, secret: bytes, trainee_ids: Iterable[int]) -> dict[int, str]:
+    """Issue a fresh token to each roster entry that has not responded, in one transaction.
+
+    Returns ``{trainee_id: token}``. A roster entry that already has a live token gets a new
+    one and the old one dies (with its draft, which only the old token could open). A roster
+    entry that has already responded gets none and is absent from the result: a new token would
+    let the same person answer twice. Raises :class:`UnknownTraineeError` if an id does not exist.
+    """
+    keys = derive_keys(secret)
+    wanted = sorted(set(trainee_ids))
+    if not wanted:
+        return {}
+    issued: dict[int, str] = {}
+    with retryable(), db.write() as session:
+        connection = session.connection()
+        classes = connection.execute(
+            select(Trainee.class_id).where(Trainee.id.in_(wanted)).distinct()
+        ).scalars()
+        lock_classes_shared(connection, classes)
+        # Locking the roster rows orders this transaction after any submit in flight for the
+        # same people (submit locks the roster row too), so a trainee whose submit commits
+        # meanwhile is seen as responded instead of getting a second, live token.
+        rows = connection.execute(
+            select(Trainee.id, Trainee.class_id, Trainee.responded)
+            .where(Trainee.id.in_(wanted))
+            .order_by(Trainee.id)
+            .with_for_update()
+        ).all()
+        found = {row.id for row in rows}
+        missing = [trainee_id for trainee_id in wanted if trainee_id not in found]
+        if missing:
+            raise UnknownTraineeError(missing)
+        eligible = [row for row in rows if not row.responded]
+        if not eligible:
+            return issued
+        # Only live tokens carry a trainee id, so this deletes exactly the tokens being replaced.
+        connection.execute(delete(Token).where(Token.trainee_id.in_([row.id for row in eligible])))
+        new_rows = []
+        for row in eligible:
+            token = new_token()
+            issued[row.id] = token
+            new_rows.append(
+                {
+                    "digest": digest(keys.token_digest, token),
+                    "class_id": row.class_id,
+                    "trainee_id": row.id,
+                    "spent": False,
+                    "draft": None,
+                }
+            )
+        connection.execute(insert(Token), new_rows)
+    return issued
+
+
+def open_token(db: Database, secret: bytes, token: str) -> TokenState:
+    """The state of ``token`` and its class; reads only, never spends.
+
+    A text that is not a well-formed token is reported unknown without a database lookup.
+    """
+    if not is_token(token):
+        return _UNKNOWN
+    token_digest = digest(derive_keys(secret).token_digest, token)
+    with retryable(), db.read() as session:
+        row = session.execute(
+            select(Token.spent, Token.class_id, TrainingClass.state, Token.draft.is_not(None))
+            .join(TrainingClass, TrainingClass.id == Token.class_id)
+            .where(Token.digest == token_digest)
+        ).first()
+    if row is None:
+        return _UNKNOWN
+    spent, class_id, class_state, has_draft = row
+    return TokenState(
+        status=TokenStatus.SPENT if spent else TokenStatus.LIVE,
+        class_id=class_id,
+        class_state=class_state,
+        has_draft=bool(has_draft),
+    )

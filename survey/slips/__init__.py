@@ -1,0 +1,1 @@
+"""Handing tokens to trainees: links, typable codes, printable slips and SMS lists."""

@@ -1,0 +1,103 @@
+"""Survey windows: opening and closing classes, and closing them when their time is up.
+
+Closing a class releases its pool (``anonymity.release.release_class``): from then on its
+responses exist, shuffled and unlinkable, and nothing more can be submitted.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from anonymity.release import release_class
+from questionnaires.scoring import scoring_rules
+from survey.db.engine import Database
+from survey.errors import UserError
+from survey.instruments.store import bind_instruments, class_definitions, class_plan
+from survey.programme.models import TrainingClass
+from survey.timezone import as_utc
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A class that was closed, with what its release produced."""
+
+    class_id: int
+    name: str
+    responses: int
+    comments: int
+
+
+def open_class(db: Database, class_id: int, until: datetime | None, now: datetime) -> TrainingClass:
+    """Open a pending class (or change the deadline of an open one) until ``until``.
+
+    The first opening binds the class's questionnaire versions and so freezes them and its plan.
+    """
+    if until is not None and as_utc(until) <= as_utc(now):
+        raise UserError("截止时间必须晚于现在")
+    with db.write() as session:
+        training_class = session.get(TrainingClass, class_id)
+        if training_class is None:
+            raise UserError(f"培训班 {class_id} 不存在")
+        if training_class.state == "closed":
+            raise UserError(f"{training_class.name} 已经关闭并发布了结果，不能重新开放")
+        bind_instruments(session, class_id)
+        if training_class.state == "pending":
+            training_class.state = "open"
+            training_class.opens_at = now
+        training_class.closes_at = until
+        return training_class
+
+
+def close_class(db: Database, secret: bytes, class_id: int, today: date) -> Closed:
+    """Close a class and release its pool, in one transaction (idempotent)."""
+    with db.read() as session:
+        training_class = session.get(TrainingClass, class_id)
+        if training_class is None:
+            raise UserError(f"培训班 {class_id} 不存在")
+        name = training_class.name
+        plan = class_plan(session, class_id)
+        definitions = class_definitions(session, class_id)
+    text_fields = {f for d in definitions for f in scoring_rules(d, plan).text_items}
+    result = release_class(db, secret, class_id, today, text_fields=text_fields)
+    return Closed(class_id, name, result.responses, result.comments)
+
+
+def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> list[Closed]:
+    """Close every open class whose deadline has passed."""
+    with db.read() as session:
+        due = list(
+            session.scalars(
+                select(TrainingClass.id).where(
+                    TrainingClass.state == "open",
+                    TrainingClass.closes_at.is_not(None),
+                    TrainingClass.closes_at <= now,
+                )
+            )
+        )
+    return [close_class(db, secret, class_id, today) for class_id in due]
+
+
+class ExpiryWatch:
+    """Runs :func:`close_expired` at most every ``interval`` seconds per process.
+
+    Every request could check, but one indexed query per request would cost the submit path;
+    a deadline honoured within a few seconds is what people expect.
+    """
+
+    def __init__(self, interval: float = 5.0) -> None:
+        self.interval = interval
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def check(self, db: Database, secret: bytes, now: datetime, today: date) -> None:
+        """Close expired classes if the last check is older than the interval."""
+        with self._lock:
+            if time.monotonic() < self._next:
+                return
+            self._next = time.monotonic() + self.interval
+        close_expired(db, secret, now, today)
