@@ -34,24 +34,45 @@ Draft.
 Submit.
     One transaction (:func:`~anonymity.submission.submit`): a conditional UPDATE spends the
     token (exactly one of two concurrent submits wins), unlinks it from the roster and drops
-    its draft; the roster entry is marked responded with no time; the answers enter the pool
-    sealed with AES-256-GCM, bound to class and questionnaire version, padded to 16 KiB
-    buckets so their size says nothing (:mod:`anonymity.sealing`). A busy, locked or full
-    database raises :class:`~anonymity.errors.RetryLaterError` with nothing written
-    (:mod:`anonymity.retry`). Locks that make "closed" final: :mod:`anonymity.locking`.
+    its draft; the roster entry is marked responded with no time; each answer sheet enters the
+    pool sealed with AES-256-GCM, bound to class and questionnaire version, padded to 16 KiB
+    buckets so its size says nothing (:mod:`anonymity.sealing`), in canonical form so neither
+    size nor key order carries a per-person fingerprint (:mod:`anonymity.answers`). A busy,
+    locked or full database raises :class:`~anonymity.errors.RetryLaterError` with nothing
+    written (:mod:`anonymity.retry`). The spent row stays, unlinked, so a second visit can say
+    "已提交" (:class:`~anonymity.models.Token`). Row locks make "closed" final and keep issue,
+    submit and release free of deadlocks on PostgreSQL (:mod:`anonymity.locking`).
 
 Release.
     One transaction (:func:`~anonymity.release.release_class`): open the class's pool, split
     off free text, shuffle answer sets and texts independently with ``secrets.SystemRandom``,
     insert them under fresh ``uuid4`` ids with class, questionnaire version and release date
-    only, delete the pool rows, close the class; SQLite ``secure_delete`` is checked, PostgreSQL
-    vacuums the pool table after the commit. On SQLite the tables are ``WITHOUT ROWID``
-    (:mod:`anonymity.models`), so storage order follows random keys.
+    only, delete the pool rows and unused drafts, close the class; SQLite ``secure_delete`` is
+    checked, PostgreSQL vacuums the pool table after the commit. On SQLite the tables are
+    ``WITHOUT ROWID`` (:mod:`anonymity.models`), so storage order follows random keys; on
+    PostgreSQL physical order follows the shuffle and ``xmin`` is one per class.
 
 Logs and receipts.
-    Nothing in this package logs. Exceptions never carry tokens, digests, answers or SQL
-    parameters (:mod:`anonymity.errors`, :mod:`anonymity.retry`). No function returns anything
-    a trainee could show as proof of their answers: submit returns an outcome, nothing more.
+    Nothing in this package logs, and its own exceptions never carry a token, digest or answer
+    (:mod:`anonymity.errors`); transient database errors are re-raised without the failed
+    statement and its parameters (:mod:`anonymity.retry`). Any other database error is a bug
+    and propagates as SQLAlchemy raised it, so the engine must be created with
+    ``hide_parameters=True``. No function returns anything a trainee could show as proof of
+    their answers: submit returns an outcome, nothing more.
+
+Known limits, by design or outside this package.
+    The anonymity set of a response is the respondents of its class: the database shows who
+    responded (the roster's flag), so a class with one respondent has no anonymity at all, and
+    reports must suppress small groups. Answer sets larger than the first padding bucket
+    (about 5,000 Chinese characters of free text) fall into a larger bucket that a database
+    reader can see. After a lost connection during COMMIT the outcome is unknown; a retry then
+    answers "already submitted" if the first attempt did commit. Deleted pool rows may stay in
+    the SQLite WAL until the next checkpoint and in PostgreSQL pages until reused (VACUUM frees
+    them and truncates empty pages); they are sealed, so without the server secret they are
+    noise.
+
+Dependencies: only the database layer of ``survey`` (``Database``, the declarative base, the
+class and roster models), never its web or CLI code.
 
 Not this package's job: suppressing small cells and reviewing comments before they are shown
 (``reporting`` and the web app), and keeping tokens out of URLs and access logs (the web app).

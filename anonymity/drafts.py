@@ -13,12 +13,11 @@ from enum import StrEnum
 from sqlalchemy import select, update
 
 from anonymity.answers import Answers, AnswerValue, canonical
-from anonymity.errors import SealError
 from anonymity.keys import derive_keys
 from anonymity.locking import class_state
 from anonymity.models import Token
 from anonymity.retry import retryable
-from anonymity.sealing import open_draft, seal_draft
+from anonymity.sealing import open_draft_or_none, seal_draft
 from anonymity.tokens import digest, is_token
 from survey.db.engine import Database
 
@@ -89,9 +88,4 @@ def load_draft(db: Database, secret: bytes, token: str) -> Answers | None:
     if row is None:
         return None
     class_id, sealed = row
-    if sealed is None:
-        return None
-    try:
-        return open_draft(keys, token, class_id, sealed)
-    except SealError:
-        return None
+    return None if sealed is None else open_draft_or_none(keys, token, class_id, sealed)

@@ -12,13 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
+from anonymity.answers import Answers
 from anonymity.errors import UnknownTraineeError
 from anonymity.keys import derive_keys
 from anonymity.locking import lock_classes_shared
 from anonymity.models import Token
 from anonymity.retry import retryable
+from anonymity.sealing import open_draft_or_none
 from anonymity.tokens import digest, is_token, new_token
 from survey.db.engine import Database
 from survey.programme.models import TrainingClass
@@ -45,8 +47,14 @@ class TokenState:
     class_id: int | None = None
     #: The class's ``TrainingClass.state`` ("pending", "open", "closed"); None if unknown.
     class_state: str | None = None
-    #: Whether a sealed draft is waiting (only ever for a live token).
-    has_draft: bool = False
+    #: The opened draft of a live token (None without one, or when it does not open): read in
+    #: the same query, because every trainee page needs both.
+    draft: Answers | None = None
+
+    @property
+    def has_draft(self) -> bool:
+        """Whether a draft is waiting (only ever for a live token)."""
+        return self.draft is not None
 
 
 _UNKNOWN = TokenState(TokenStatus.UNKNOWN)
@@ -106,6 +114,14 @@ def issue_tokens(db: Database, secret: bytes, trainee_ids: Iterable[int]) -> dic
     return issued
 
 
+# Built once: every trainee page runs it.
+_OPEN_TOKEN = (
+    select(Token.spent, Token.class_id, TrainingClass.state, Token.draft)
+    .join(TrainingClass, TrainingClass.id == Token.class_id)
+    .where(Token.digest == bindparam("digest"))
+)
+
+
 def open_token(db: Database, secret: bytes, token: str) -> TokenState:
     """The state of ``token`` and its class; reads only, never spends.
 
@@ -113,19 +129,16 @@ def open_token(db: Database, secret: bytes, token: str) -> TokenState:
     """
     if not is_token(token):
         return _UNKNOWN
-    token_digest = digest(derive_keys(secret).token_digest, token)
+    keys = derive_keys(secret)
+    token_digest = digest(keys.token_digest, token)
     with retryable(), db.read() as session:
-        row = session.execute(
-            select(Token.spent, Token.class_id, TrainingClass.state, Token.draft.is_not(None))
-            .join(TrainingClass, TrainingClass.id == Token.class_id)
-            .where(Token.digest == token_digest)
-        ).first()
+        row = session.execute(_OPEN_TOKEN, {"digest": token_digest}).first()
     if row is None:
         return _UNKNOWN
-    spent, class_id, class_state, has_draft = row
+    spent, class_id, class_state, sealed = row
     return TokenState(
         status=TokenStatus.SPENT if spent else TokenStatus.LIVE,
         class_id=class_id,
         class_state=class_state,
-        has_draft=bool(has_draft),
+        draft=None if sealed is None else open_draft_or_none(keys, token, class_id, sealed),
     )

@@ -21,19 +21,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from anonymity.errors import UnknownClassError
 from survey.programme.models import TrainingClass
 
+_CLASS_STATE = (
+    select(TrainingClass.state)
+    .where(TrainingClass.id == bindparam("class_id"))
+    .with_for_update(read=True, key_share=True)
+)
+
 
 def class_state(connection: Connection, class_id: int) -> str:
     """The class's state, holding a shared lock on its row until the transaction ends."""
-    state = connection.execute(
-        select(TrainingClass.state)
-        .where(TrainingClass.id == class_id)
-        .with_for_update(read=True, key_share=True)
-    ).scalar_one_or_none()
+    state = connection.execute(_CLASS_STATE, {"class_id": class_id}).scalar_one_or_none()
     if state is None:
         raise UnknownClassError(f"no training class {class_id}")
     return state

@@ -87,7 +87,7 @@ def release_class(
             _require_secure_delete(connection)
         state = lock_class_for_release(connection, class_id)
         pool = connection.execute(
-            select(PoolEntry.questionnaire_version, PoolEntry.sealed).where(
+            select(PoolEntry.id, PoolEntry.questionnaire_version, PoolEntry.sealed).where(
                 PoolEntry.class_id == class_id
             )
         ).all()
@@ -95,7 +95,7 @@ def release_class(
             return ReleaseResult(responses=0, comments=0, scrubbed=True)
         responses: list[dict[str, Any]] = []
         comments: list[dict[str, Any]] = []
-        for version, sealed in pool:
+        for _, version, sealed in pool:
             answers = open_submission(keys, class_id, version, sealed)
             kept, free_texts = split_free_text(answers, texts)
             responses.append(
@@ -129,7 +129,10 @@ def release_class(
         if comments:
             connection.execute(insert(Comment), comments)
         if pool:
-            connection.execute(delete(PoolEntry).where(PoolEntry.class_id == class_id))
+            # Exactly the rows released: the class lock already keeps new ones out, and should
+            # it ever fail to, an unreleased answer stays in the pool rather than being lost.
+            released = [entry_id for entry_id, _, _ in pool]
+            connection.execute(delete(PoolEntry).where(PoolEntry.id.in_(released)))
         # Drafts of tokens never used can no longer be submitted; sealed or not, drop them.
         connection.execute(
             update(Token)

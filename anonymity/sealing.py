@@ -152,3 +152,15 @@ def open_draft(keys: Keys, token: str, class_id: int, sealed: bytes) -> Answers:
         return answer_sets.decode(plaintext)
     except ValueError:
         raise SealError("the sealed value is not an answer set") from None
+
+
+def open_draft_or_none(keys: Keys, token: str, class_id: int, sealed: bytes) -> Answers | None:
+    """A draft, or None when it does not open (the secret changed, or the row was edited).
+
+    A draft that does not open is treated as absent: the trainee starts the sheet again, which
+    is all a draft is for.
+    """
+    try:
+        return open_draft(keys, token, class_id, sealed)
+    except SealError:
+        return None

@@ -39,6 +39,17 @@ from survey.roster.synthetic import write_demo_rosters  # noqa: E402
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident set size in MB.
+
+    Linux's VmHWM belongs to the process image, where ru_maxrss survives exec and so would
+    report the parent's peak (the workbook writer's) for a fresh child.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 

@@ -1,5 +1,7 @@
 """``python -m survey`` runs the CLI."""
 
+import sys
+
 from survey.cli import main
 
-main()
+sys.exit(main())

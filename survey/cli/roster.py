@@ -87,7 +87,7 @@ def print_import(result: ImportResult) -> None:
         click.echo(f"不在新名单中的已登记学员 {len(result.missing)} 名：")
         for missing in result.missing[:SHOWN_FINDINGS]:
             if missing.removed:
-                state = "已移除"
+                state = "已移除" if result.written else "将移除"
             elif missing.responded:
                 state = "已提交评价，保留"
             else:

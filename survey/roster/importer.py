@@ -396,6 +396,11 @@ class _Planner:
             tally.enrolled = sum(n for (p, _), n in counts.items() if p == project_id)
             tally.seats = sum(n for (p, _), n in self.seats.items() if p == project_id)
         result.projects = sorted(tallies.values(), key=lambda t: t.seq)
+        # Read in the order of the files, and within a file from top to bottom.
+        files: dict[str, int] = {}
+        for finding in findings:
+            files.setdefault(finding.file, len(files))
+        findings.sort(key=lambda f: (files[f.file], f.row or 0))
         result.errors = [f for f in findings if f.severity == "error"]
         result.warnings = [f for f in findings if f.severity == "warning"]
         return plan
@@ -606,7 +611,7 @@ class _Planner:
         if not self.replace:
             message += "，仍保留登记：如确已不参训，请用完整的新名单加 --replace 重新导入"
         else:
-            message += f"，已移除 {removed} 名"
+            message += f"，按 --replace 移除其中 {removed} 名"
             if kept:
                 message += f"；另有 {len(kept)} 名已提交评价，不能移除，仍保留"
         return warning(file, None, None, message)
@@ -624,4 +629,6 @@ def _apply(session: Session, plan: _Plan) -> None:
     if plan.updates:
         session.execute(update(Trainee), plan.updates)
     if plan.inserts:
-        session.execute(insert(Trainee), plan.inserts)
+        # Core executemany: the ORM's bulk path would only add bookkeeping for plain rows.
+        table = Trainee.metadata.tables[Trainee.__tablename__]
+        session.execute(insert(table), plan.inserts)

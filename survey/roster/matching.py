@@ -10,6 +10,8 @@ from survey.programme.names import normalise
 from survey.roster.layout import COLUMN_BY_KEY
 
 _SEQ = re.compile(r"^(?:第)?([0-9]{1,2})(?:项|号)?$")
+# A remark in brackets after a name: "人工智能领域领军教师示范培训项目（计算机类）".
+_REMARK = re.compile(r"[(（][^()（）]*[)）]")
 PROJECT_LABEL = COLUMN_BY_KEY["project"].label
 BASE_LABEL = COLUMN_BY_KEY["base"].label
 
@@ -43,7 +45,7 @@ class ProjectMatcher:
 
     def _match(self, project_text: str, base_text: str) -> ProjectMatch:
         lookup = self.lookup
-        base = lookup.base(base_text)
+        base = lookup.base(base_text) or lookup.base(_REMARK.sub("", base_text))
         if seq := _SEQ.match(normalise(project_text)):
             # Some provinces write the annex 1 number instead of the project's name.
             by_seq = lookup.project_by_seq(int(seq.group(1)))
@@ -62,7 +64,7 @@ class ProjectMatcher:
                     f"与本行的“{base_text}”不符：请核对项目与承训单位",
                 )
             return ProjectMatch(by_seq.id)
-        field = lookup.field(project_text)
+        field = lookup.field(project_text) or lookup.field(_REMARK.sub("", project_text))
         if field is None:
             return ProjectMatch(
                 None,
@@ -77,7 +79,9 @@ class ProjectMatcher:
                 f"“{base_text}”不是本年度的承训基地：请按附件1 填写承训单位全称"
                 f"（{field.name}领域：{self._bases_of(field.id)}）",
             )
-        project = lookup.project(project_text, base_text)
+        project = next(
+            (p for p in lookup.projects if p.base_id == base.id and p.field_id == field.id), None
+        )
         if project is None:
             return ProjectMatch(
                 None,

@@ -13,9 +13,11 @@ import csv
 import io
 import itertools
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl.utils import get_column_letter
 
@@ -46,6 +48,8 @@ _FOOTER_WORDS = (
 _FILLER = re.compile(r"填表单位[:：]?(?P<unit>.*?)(?=负责部门|填表人|联系电话|联系人|$)")
 _YEAR = re.compile(r"(20[0-9]{2})\s*年")
 _XLSX_MAGIC = b"PK\x03\x04"
+# What openpyxl raises on a damaged workbook, when opening it or reading a sheet.
+_BROKEN = (zipfile.BadZipFile, ElementTree.ParseError, OSError, KeyError, ValueError, TypeError)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -145,7 +149,7 @@ def _read_xlsx(name: str, data: bytes, result: ReadResult) -> None:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as problem:
+    except (InvalidFileException, *_BROKEN) as problem:
         result.findings.append(
             error(
                 name,
@@ -164,7 +168,7 @@ def _read_xlsx(name: str, data: bytes, result: ReadResult) -> None:
             label = f"{name} / {sheet.title}" if len(visible) > 1 else name
             rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
             if sheet.sheet_state != "visible":
-                if _find_header(label, rows, []) is not None:
+                if _find_header(rows, []) is not None:
                     result.findings.append(
                         warning(
                             name,
@@ -175,7 +179,19 @@ def _read_xlsx(name: str, data: bytes, result: ReadResult) -> None:
                         )
                     )
                 continue
-            sheet_result = _parse_table(label, rows, result.findings)
+            try:
+                sheet_result = _parse_table(label, rows, result.findings)
+            except _BROKEN as problem:
+                result.findings.append(
+                    error(
+                        name,
+                        None,
+                        None,
+                        f"工作表“{sheet.title}”已损坏，无法读取（{type(problem).__name__}）："
+                        "请在 Excel 中打开并另存为 .xlsx 后再导入",
+                    )
+                )
+                continue
             if sheet_result is not None:
                 result.sheets.append(sheet_result)
     finally:
@@ -248,7 +264,6 @@ class _Preamble:
 
 
 def _find_header(
-    file: str,
     rows: Iterator[tuple[int, Sequence[object]]],
     preamble_rows: list[tuple[int, list[str]]],
 ) -> tuple[int, list[str]] | None:
@@ -286,7 +301,7 @@ def _parse_table(
     file: str, rows: Iterator[tuple[int, Sequence[object]]], findings: list[Finding]
 ) -> RosterSheet | None:
     preamble_rows: list[tuple[int, list[str]]] = []
-    header = _find_header(file, rows, preamble_rows)
+    header = _find_header(rows, preamble_rows)
     if header is None:
         return None
     header_row, header_texts = header

@@ -44,7 +44,7 @@ _DOTS = str.maketrans({"•": "·", "‧": "·", "・": "·", "∙": "·", "．"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"[0-9]")
-_NAME_ALLOWED = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z0-9· ]")
+_NAME_OTHER = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z0-9· ]")
 
 Resolver = Callable[[str, str], ProjectMatch]
 
@@ -112,13 +112,13 @@ def name_problems(name: str) -> list[str]:
         problems.append("含有数字")
     if _LATIN.search(name):
         problems.append("含有拉丁字母")
-    if any(not _NAME_ALLOWED.match(c) for c in name):
+    if _NAME_OTHER.search(name):
         problems.append("含有括号、标点等符号")
     letters = name.replace("·", "").replace(" ", "")
     if len(letters) == 1:
         problems.append("只有一个字")
-    elif "·" not in name and len(_CJK.findall(name)) > LONGEST_USUAL_NAME:
-        problems.append(f"有 {len(letters)} 个字")
+    elif "·" not in name and (characters := len(_CJK.findall(name))) > LONGEST_USUAL_NAME:
+        problems.append(f"有 {characters} 个字")
     elif len(letters) > 20:
         problems.append("过长")
     return problems

@@ -12,12 +12,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from anonymity.batching import GroupCommit
 from survey.db.engine import Database
 from survey.settings import Settings
 from survey.web.access_log import access_log_middleware
 from survey.web.errors import http_exception_handler
 from survey.web.headers import security_headers_middleware
-from survey.web.trainee import TraineeController
+from survey.web.trainee import FlowCache, TraineeController
+from survey.windows import ExpiryWatch
 
 HERE = Path(__file__).parent
 
@@ -43,7 +45,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             TraineeController,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
-        state=State({"settings": settings, "db": database, "secret": secret}),
+        state=State(
+            {
+                "settings": settings,
+                "db": database,
+                "secret": secret,
+                "flows": FlowCache(),
+                "submits": GroupCommit(database, secret),
+                "expiry": ExpiryWatch(),
+            }
+        ),
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         middleware=[security_headers_middleware, access_log_middleware],

@@ -1,9 +1,9 @@
 """Fixtures of the anonymity tests.
 
-``any_db`` is the suite's fresh database on each backend (see ``tests/databases.py``) with the
-anonymity tables added by ``create_all`` as long as the migrations do not create them yet; once
-they do, ``create_all`` finds them and changes nothing, so these tests then check the migrated
-tables (``WITHOUT ROWID`` included).
+``any_db`` is the suite's fresh, migrated database on each backend (``tests/databases.py``).
+The migrations create the anonymity tables (0002); ``create_all`` only fills in for a schema
+that lacks them and otherwise changes nothing, so these tests check the migrated tables,
+``WITHOUT ROWID`` included. ``make_class`` adds a class with roster entries.
 """
 
 from __future__ import annotations

@@ -1,0 +1,330 @@
+"""JSON, CSV and Excel exports: complete, recomputable, and faithful to the small-cell rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import shutil
+import statistics
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from questionnaires.scoring import ScoringRules
+from reporting.export_csv import responses_csv, write_responses_csv
+from reporting.export_json import report_json, report_to_dict, write_report_json
+from reporting.export_xlsx import (
+    FULL_PAIR_TABLE_MAX_BASES,
+    HIDDEN_TEXT,
+    OVERVIEW_SHEET,
+    TESTS_SHEET,
+    base_sheet_title,
+    report_xlsx,
+    write_report_xlsx,
+)
+from reporting.inputs import ClassInput
+from reporting.model import Report
+from reporting.report import build_report
+from tests.reporting.builders import PLAN, teaching_answers
+
+MakeClass = Callable[..., ClassInput]
+
+
+@pytest.fixture
+def programme(make_class: MakeClass) -> tuple[list[ClassInput], Report]:
+    classes = [
+        make_class(f"c{i:02d}", f"第{i:02d}基地", 40 + i, project=i + 1, seed=i, shift=0.05 * i)
+        for i in range(6)
+    ]
+    classes.append(make_class("small", "第00基地", 3, project=1, seed=50))
+    classes.append(make_class("low", "第03基地", 12, project=4, seed=51, invited=40))
+    return classes, build_report(classes)
+
+
+def test_json_is_valid_complete_and_keyed_by_questionnaire_ids(
+    programme: tuple[list[ClassInput], Report], satisfaction_rules: ScoringRules
+) -> None:
+    _, report = programme
+    data = json.loads(report_json(report))
+    assert data["k"] == 5
+    assert data["questionnaire"] == "satisfaction"
+    fields = {i.field for d in satisfaction_rules.dimensions for i in d.items}
+    assert set(data["items"]) == fields
+    content = data["dimensions"]["content"]
+    assert content["items"] == [
+        "content.needs",
+        "content.frontier",
+        "content.practice",
+        "content.overlap",
+    ]
+    assert content["reversed"] == ["content.overlap"]
+    bases = {b["id"]: b for b in data["programme"]["bases"]}
+    assert list(bases) == [f"第{i:02d}基地" for i in range(6)]
+    first = bases["第00基地"]
+    classes_json = {c["id"]: c for c in first["classes"]}
+    small = classes_json["small"]
+    assert small["suppressed"] == {"code": "below_k", "reason": "回答人数少于 5，不予显示"}
+    assert small["overall_score"]["value"] is None
+    assert all(item["mean"] is None for item in small["items"].values())
+    assert small["participation"]["responded"] == 3
+
+
+def test_a_figure_can_be_recomputed_from_the_csv_using_the_json_definitions(
+    programme: tuple[list[ClassInput], Report],
+) -> None:
+    classes, report = programme
+    data = report_to_dict(report)
+    rows = list(csv.DictReader(io.StringIO(responses_csv(classes, report))))
+    # The dimension score of a shown class, from the CSV and the dimension's item list alone.
+    dimension = data["dimensions"]["management"]
+    class_rows = [r for r in rows if r["class_id"] == "c02"]
+    scores = []
+    for row in class_rows:
+        values = []
+        for key in dimension["items"]:
+            if row[key]:
+                raw = int(row[key])
+                info = data["items"][key]
+                values.append(
+                    info["minimum"] + info["maximum"] - raw if key in dimension["reversed"] else raw
+                )
+        scores.append(statistics.fmean(values))
+    figure = data["programme"]["bases"][2]["classes"][0]["dimensions"]["management"]["score"]
+    assert figure["mean"] == pytest.approx(statistics.fmean(scores))
+    assert figure["n"] == len(scores)
+
+
+def test_csv_has_no_free_text_no_hidden_class_and_a_content_order(
+    programme: tuple[list[ClassInput], Report], tmp_path: Path
+) -> None:
+    classes, report = programme
+    text = responses_csv(classes, report)
+    assert "这段文字绝不能出现在导出文件中" not in text
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    assert header[0] == "class_id"
+    assert "suggestions" not in header
+    assert "gains" not in header
+    assert {"recommend", "dissatisfied", "overall"} <= set(header)
+    ids = {row[0] for row in rows[1:]}
+    # "small" (3 responses) and the class hidden with it are left out.
+    hidden = {
+        c.id for b in report.programme.children for c in b.children if c.suppression is not None
+    }
+    assert "small" in hidden
+    assert ids.isdisjoint(hidden)
+    assert len(rows) - 1 == sum(len(c.answers) for c in classes if c.class_id not in hidden)
+    body = rows[1:]
+    for class_id in ids:
+        part = [r for r in body if r[0] == class_id]
+        assert part == sorted(part)
+    path = tmp_path / "responses.csv"
+    write_responses_csv(classes, report, path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_csv_blanks_answers_whose_class_figure_is_withheld(make_class: MakeClass) -> None:
+    data = make_class("A", "甲基地", 30, seed=5)
+    trimmed = [dict(a) for a in data.answers]
+    for answers in trimmed[2:]:
+        answers.pop("logistics.catering", None)
+    classes = [
+        ClassInput("A", 1, "甲基地", 50, 30, data.version, trimmed, data.rules),
+        make_class("B", "甲基地", 30, seed=6),
+        make_class("C", "甲基地", 30, seed=7),
+    ]
+    report = build_report(classes)
+    rows = list(csv.DictReader(io.StringIO(responses_csv(classes, report))))
+    catering = [r["logistics.catering"] for r in rows if r["class_id"] == "A"]
+    assert catering == [""] * 30
+    assert any(r["content.needs"] for r in rows if r["class_id"] == "A")
+
+
+def _charts(sheet: object) -> list[object]:
+    # openpyxl keeps a sheet's charts in a private list; reading them back is the only check.
+    charts: list[object] = getattr(sheet, "_charts", [])
+    return charts
+
+
+def _find_row(sheet: Any, column: int, value: str) -> int:
+    for row in range(1, sheet.max_row + 1):
+        if sheet.cell(row, column).value == value:
+            return row
+    raise AssertionError(f"{value!r} not found in column {column} of {sheet.title}")
+
+
+def test_workbook_numbers_match_the_json_report(
+    programme: tuple[list[ClassInput], Report], tmp_path: Path
+) -> None:
+    _, report = programme
+    data = report_to_dict(report)
+    path = tmp_path / "report.xlsx"
+    write_report_xlsx(report, path)
+    workbook = load_workbook(path)
+    overview = workbook[OVERVIEW_SHEET]
+    header = _find_row(overview, 2, "承训基地")
+    headers = [overview.cell(header, c).value for c in range(1, overview.max_column + 1)]
+    column = {label: i + 1 for i, label in enumerate(headers) if label}
+    for base in data["programme"]["bases"]:
+        row = _find_row(overview, 2, base["name"])
+        participation = base["participation"]
+        assert overview.cell(row, column["邀请人数"]).value == participation["invited"]
+        assert overview.cell(row, column["回答人数"]).value == participation["responded"]
+        assert overview.cell(row, column["回答率"]).value == pytest.approx(participation["rate"])
+        assert overview.cell(row, column["回答率"]).number_format == "0.0%"
+        overall = base["overall_score"]["value"]
+        cell = overview.cell(row, column["总体得分"])
+        if base["suppressed"] is None:
+            assert cell.value == pytest.approx(overall["mean"])
+            assert cell.number_format == "0.00"
+            rate = base["satisfaction"]["overall"]["value"]
+            assert overview.cell(row, column["总体满意率"]).value == pytest.approx(rate["rate"])
+            assert overview.cell(row, column["满意率下限"]).value == pytest.approx(rate["low"])
+        else:
+            assert cell.value == HIDDEN_TEXT
+            assert cell.comment is not None
+            assert cell.comment.text == base["suppressed"]["reason"]
+    # 第03基地 answered (43 + 12) / 90 = 61 %: no mark on the base; its class "low" (12 of 40)
+    # is marked on the base's sheet.
+    low = _find_row(overview, 2, "第03基地")
+    assert overview.cell(low, column["回答率提示"]).value is None
+    base_sheet = workbook["第03基地"]
+    assert (
+        base_sheet.cell(_find_row(base_sheet, 1, "low"), 5).value == "回答率低于 50%，结果仅供参考"
+    )
+
+    tests = workbook[TESTS_SHEET]
+    for test in data["comparison"]["tests"]:
+        row = _find_row(tests, 1, test["label"])
+        kruskal = test["kruskal_wallis"]
+        assert tests.cell(row, 3).value == pytest.approx(kruskal["h"])
+        assert tests.cell(row, 5).value == pytest.approx(kruskal["p"])
+        assert tests.cell(row, 6).value == pytest.approx(kruskal["epsilon_squared"])
+
+    taken: set[str] = set(workbook.sheetnames[:6])
+    for base in data["programme"]["bases"]:
+        sheet = workbook[base_sheet_title(base["name"], taken)]
+        for dimension_id, figure in base["dimensions"].items():
+            label = data["dimensions"][dimension_id]["label"]
+            row = _find_row(sheet, 1, label)
+            if figure["score"] is not None:
+                assert sheet.cell(row, 3).value == pytest.approx(figure["score"]["mean"])
+                if figure["alpha"] is not None:
+                    assert sheet.cell(row, 6).value == pytest.approx(figure["alpha"]["alpha"])
+            else:
+                assert sheet.cell(row, 3).value == HIDDEN_TEXT
+    # Native charts are present in the overview, funnel, ranks and base sheets.
+    for name in (OVERVIEW_SHEET, "漏斗图", "排名区间", "第01基地"):
+        assert _charts(workbook[name]), name
+
+
+def test_workbook_marks_a_low_response_rate(make_class: MakeClass) -> None:
+    report = build_report(
+        [make_class("A", "甲基地", 10, invited=40), make_class("B", "乙基地", 30)]
+    )
+    workbook = load_workbook(io.BytesIO(report_xlsx(report)))
+    overview = workbook[OVERVIEW_SHEET]
+    row = _find_row(overview, 2, "甲基地")
+    header = _find_row(overview, 2, "承训基地")
+    headers = [overview.cell(header, c).value for c in range(1, overview.max_column + 1)]
+    mark = overview.cell(row, headers.index("回答率提示") + 1).value
+    assert mark == "回答率低于 50%，结果仅供参考"
+
+
+def test_teaching_workbook_and_json(teaching_rules: ScoringRules) -> None:
+    rng = np.random.default_rng(4)
+    data = ClassInput(
+        "T", 1, "甲基地", 30, 30, teaching_rules.version,
+        teaching_answers(teaching_rules, 30, rng), teaching_rules, PLAN,
+    )  # fmt: skip
+    report = build_report([data])
+    exported = json.loads(report_json(report))
+    klass = exported["programme"]["bases"][0]["classes"][0]
+    courses = {c["course"]: c for c in klass["teaching"]["courses"]}
+    assert courses["c02"]["teacher"] == "李老师"
+    assert "teaching.c02.delivery" in courses["c02"]["items"]
+    assert klass["practical"]["share"] == pytest.approx(28 / 42)
+    assert exported["items"]["teaching.*.delivery"]["matrix"] is True
+    workbook = load_workbook(io.BytesIO(report_xlsx(report)))
+    sheet = workbook["甲基地"]
+    row = _find_row(sheet, 1, "数控编程实训")
+    assert sheet.cell(row, 6).value == pytest.approx(courses["c02"]["score"]["mean"])
+
+
+def test_base_sheet_titles_are_valid_and_unique() -> None:
+    taken: set[str] = set()
+    long_name = "某某省某某市职业技术大学（国家级双师型教师培训基地）第二校区"
+    first = base_sheet_title(long_name, taken)
+    second = base_sheet_title(long_name, taken)
+    assert len(first) <= 31
+    assert len(second) <= 31
+    assert first != second
+    assert base_sheet_title("a/b:c*d?[e]", taken) == "a_b_c_d__e_"
+
+
+def test_write_json_to_a_path(programme: tuple[list[ClassInput], Report], tmp_path: Path) -> None:
+    _, report = programme
+    path = tmp_path / "report.json"
+    write_report_json(report, path)
+    assert json.loads(path.read_text(encoding="utf-8")) == report_to_dict(report)
+    assert not any(isinstance(v, float) and math.isnan(v) for v in _leaves(report_to_dict(report)))
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_workbook_opens_in_libreoffice(
+    programme: tuple[list[ClassInput], Report], tmp_path: Path
+) -> None:
+    _, report = programme
+    path = tmp_path / "report.xlsx"
+    write_report_xlsx(report, path)
+    result = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True,
+        timeout=240,
+        check=False,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "report.pdf"
+    assert pdf.exists()
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_large_comparisons_list_only_significant_pairs_in_excel(make_class: MakeClass) -> None:
+    classes = [
+        make_class(f"c{i}", f"基地{i:02d}", 12, project=i + 1, seed=i, shift=(i % 3) * 0.8 - 0.8)
+        for i in range(FULL_PAIR_TABLE_MAX_BASES + 1)
+    ]
+    report = build_report(classes)
+    overall = report.comparison.tests[0]
+    assert len(overall.bases) == FULL_PAIR_TABLE_MAX_BASES + 1
+    significant = [p for p in overall.pairs if p.p_holm < 0.05]
+    assert 0 < len(significant) < len(overall.pairs)
+    sheet = load_workbook(io.BytesIO(report_xlsx(report)))[TESTS_SHEET]
+    header = _find_row(sheet, 2, "基地甲")
+    rows = [
+        (sheet.cell(r, 2).value, sheet.cell(r, 3).value)
+        for r in range(header + 1, sheet.max_row + 1)
+        if sheet.cell(r, 2).value
+    ]
+    assert rows == [(p.first, p.second) for p in significant]
+    assert any(
+        "完整的两两比较见 JSON 导出" in str(sheet.cell(r, 1).value) for r in range(1, header)
+    )

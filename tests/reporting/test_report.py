@@ -1,0 +1,567 @@
+"""The report's figures, recomputed in the test straight from the answer dicts."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from questionnaires.loader import builtin_text, parse_definition
+from questionnaires.scoring import ScoringRules, scoring_rules
+from reporting.inputs import Answer, ClassInput, ReportSettings
+from reporting.report import build_report
+from reporting.stats import cronbach_alpha, kruskal_wallis, wilson
+from tests.reporting.builders import PLAN, satisfaction_answers, teaching_answers
+
+MakeClass = Callable[..., ClassInput]
+
+
+def _ints(answers: Sequence[Mapping[str, Answer]], field: str) -> list[int]:
+    """The integer answers to ``field`` (every response answered it)."""
+    values = [a[field] for a in answers]
+    assert all(isinstance(v, int) for v in values)
+    return [v for v in values if isinstance(v, int)]
+
+
+def _scored(rules: ScoringRules, answers: dict[str, object], field: str) -> float:
+    item = rules.item(field)
+    assert item is not None
+    raw = answers.get(field)
+    if raw is None:
+        return math.nan
+    assert isinstance(raw, int)
+    return float(6 - raw if item.reverse else raw)
+
+
+def test_class_figures_match_a_direct_computation(
+    make_class: MakeClass, satisfaction_rules: ScoringRules
+) -> None:
+    data = make_class("A", "甲基地", 37, seed=3, invited=45)
+    report = build_report([data])
+    group = report.training_class("A")
+    assert group is not None
+    assert group.suppression is None
+    assert (group.participation.invited, group.participation.responded) == (45, 37)
+    assert group.participation.rate == pytest.approx(37 / 45)
+    assert group.n == 37
+    assert group.versions == (satisfaction_rules.version,)
+
+    # Item: raw mean, SD and distribution.
+    values = _ints(data.answers, "content.overlap")
+    item = group.item("content.overlap")
+    assert item is not None
+    assert item.mean == pytest.approx(statistics.fmean(values))
+    assert item.sd == pytest.approx(statistics.stdev(values))
+    assert item.distribution == {v: values.count(v) for v in range(1, 6)}
+    # Top two after reverse scoring: raw 1 or 2 on a reversed item.
+    assert item.top_two is not None
+    assert item.top_two.successes == sum(v <= 2 for v in values)
+
+    # Dimension score: per response mean of answered, reverse-scored items.
+    content = [i.field for i in satisfaction_rules.dimensions[0].items]
+    per_response = [
+        statistics.fmean(
+            s
+            for s in (_scored(satisfaction_rules, dict(a), f) for f in content)
+            if not math.isnan(s)
+        )
+        for a in data.answers
+    ]
+    dimension = group.dimension("content")
+    assert dimension is not None
+    assert dimension.score is not None
+    reference = sps.ttest_1samp(per_response, 0.0).confidence_interval()
+    assert dimension.score.mean == pytest.approx(statistics.fmean(per_response))
+    assert dimension.score.low == pytest.approx(reference.low)
+    assert dimension.score.high == pytest.approx(reference.high)
+    # Alpha on reverse-scored items, listwise.
+    matrix = [[_scored(satisfaction_rules, dict(a), f) for f in content] for a in data.answers]
+    alpha = cronbach_alpha(matrix)
+    assert alpha is not None
+    assert dimension.reliability is not None
+    assert dimension.reliability.alpha == pytest.approx(alpha.alpha)
+    assert dimension.item_rest == pytest.approx(dict(zip(content, alpha.item_rest, strict=True)))
+
+    # Logistics has optional items: listwise deletion leaves fewer complete responses.
+    logistics = group.dimension("logistics")
+    assert logistics is not None
+    assert logistics.reliability is not None
+    complete = sum(
+        all(f in a for f in ("logistics.accommodation", "logistics.catering")) for a in data.answers
+    )
+    assert logistics.reliability.n == complete < 37
+
+    # 满意率 on the overall item, with Wilson; averaged share; NPS.
+    overall = _ints(data.answers, "overall")
+    rate = group.satisfaction.overall
+    assert rate == wilson(sum(v >= 4 for v in overall), 37)
+    shares = []
+    for a in data.answers:
+        tops = [
+            _scored(satisfaction_rules, dict(a), f) >= 4
+            for f in satisfaction_rules.satisfaction_items
+            if f in a
+        ]
+        shares.append(sum(tops) / len(tops))
+    assert group.satisfaction.averaged is not None
+    assert group.satisfaction.averaged.mean == pytest.approx(statistics.fmean(shares))
+    recommend = _ints(data.answers, "recommend")
+    assert group.nps is not None
+    assert group.nps.nps is not None
+    promoters = sum(v >= 9 for v in recommend)
+    detractors = sum(v <= 6 for v in recommend)
+    assert group.nps.nps.score == pytest.approx(100 * (promoters - detractors) / 37)
+
+    # Overall score: mean of all reverse-scored items a response answered.
+    all_fields = [i.field for d in satisfaction_rules.dimensions for i in d.items]
+    overall_scores = [
+        statistics.fmean(
+            s
+            for s in (_scored(satisfaction_rules, dict(a), f) for f in all_fields)
+            if not math.isnan(s)
+        )
+        for a in data.answers
+    ]
+    assert group.overall is not None
+    assert group.overall.mean == pytest.approx(statistics.fmean(overall_scores))
+
+    # The follow-up choice: answered only after a low overall rating.
+    choice = group.choices[0]
+    answered = [a["dissatisfied"] for a in data.answers if "dissatisfied" in a]
+    picks = [p for answer in answered if isinstance(answer, list) for p in answer]
+    if len(answered) >= 5:
+        assert choice.respondents == len(answered)
+        assert choice.counts == {p: picks.count(p) for p in sorted(set(picks))}
+    else:
+        # Fewer than k answered the follow-up: neither the counts nor how many answered show.
+        assert choice.respondents is None
+        assert choice.counts is None
+        assert choice.suppression is not None
+
+
+def test_choice_counts_follow_the_answers(make_class: MakeClass) -> None:
+    data = make_class("A", "甲基地", 40, seed=12, shift=-1.8)
+    answered = [a["dissatisfied"] for a in data.answers if "dissatisfied" in a]
+    assert len(answered) >= 5
+    report = build_report([data, make_class("B", "乙基地", 30, seed=13)])
+    group = report.training_class("A")
+    assert group is not None
+    (choice,) = group.choices
+    picks = [p for answer in answered if isinstance(answer, list) for p in answer]
+    assert choice.key == "dissatisfied"
+    assert choice.respondents == len(answered)
+    assert choice.counts == {p: picks.count(p) for p in sorted(set(picks))}
+
+
+def test_base_and_programme_figures_equal_those_of_the_pooled_responses(
+    make_class: MakeClass, satisfaction_rules: ScoringRules
+) -> None:
+    classes = [
+        make_class("A1", "甲基地", 30, seed=1),
+        make_class("A2", "甲基地", 25, seed=2, shift=-0.3),
+        make_class("B1", "乙基地", 40, seed=3, project=2),
+    ]
+    report = build_report(classes)
+    base = report.base("甲基地")
+    assert base is not None
+    pooled = ClassInput(
+        "pooled",
+        1,
+        "x",
+        100,
+        55,
+        satisfaction_rules.version,
+        [*classes[0].answers, *classes[1].answers],
+        satisfaction_rules,
+    )
+    direct = build_report([pooled]).training_class("pooled")
+    assert direct is not None
+    for key in ("content.needs", "logistics.catering", "overall"):
+        a, b = base.item(key), direct.item(key)
+        assert a is not None
+        assert b is not None
+        assert (a.n, a.distribution) == (b.n, b.distribution)
+        assert a.mean == pytest.approx(b.mean)
+        assert a.sd == pytest.approx(b.sd)
+    for dimension_id in ("content", "logistics", "effect"):
+        a_dim, b_dim = base.dimension(dimension_id), direct.dimension(dimension_id)
+        assert a_dim is not None
+        assert b_dim is not None
+        assert a_dim.score is not None
+        assert b_dim.score is not None
+        assert a_dim.score.mean == pytest.approx(b_dim.score.mean)
+        assert a_dim.score.high == pytest.approx(b_dim.score.high)
+        assert a_dim.reliability is not None
+        assert b_dim.reliability is not None
+        assert a_dim.reliability.alpha == pytest.approx(b_dim.reliability.alpha)
+        assert a_dim.reliability.low == pytest.approx(b_dim.reliability.low)
+    assert base.overall is not None
+    assert direct.overall is not None
+    assert base.overall.n == direct.overall.n
+    assert base.overall.mean == pytest.approx(direct.overall.mean)
+    assert base.overall.low == pytest.approx(direct.overall.low)
+    assert base.satisfaction.overall == direct.satisfaction.overall
+    assert base.nps is not None
+    assert direct.nps is not None
+    assert base.nps.nps == direct.nps.nps
+    assert report.programme.n == 95
+    assert report.programme.participation.invited == 150
+    assert [b.id for b in report.programme.children] == ["甲基地", "乙基地"]
+    assert base.projects == (1,)
+
+
+def test_small_class_is_hidden_with_a_sibling_and_every_figure_says_why(
+    make_class: MakeClass,
+) -> None:
+    classes = [
+        make_class("S", "甲基地", 3, seed=1, comments=("很好",)),
+        make_class("M", "甲基地", 20, seed=2, comments=("实训时间偏少",)),
+        make_class("L", "甲基地", 41, seed=3),
+        make_class("B1", "乙基地", 45, seed=4, project=2),
+    ]
+    report = build_report(classes)
+    small, medium, large = (report.training_class(c) for c in ("S", "M", "L"))
+    assert small is not None
+    assert medium is not None
+    assert large is not None
+    assert small.suppression is not None
+    assert small.suppression.reason == "回答人数少于 5，不予显示"
+    assert medium.suppression is not None
+    assert medium.suppression.code == "complementary"
+    assert large.suppression is None
+    for hidden in (small, medium):
+        assert hidden.overall is None
+        assert hidden.comments == ()
+        assert all(i.mean is None and i.suppression is not None for i in hidden.items)
+        assert all(d.score is None and d.suppression is not None for d in hidden.dimensions)
+        assert hidden.satisfaction.overall is None
+        assert hidden.satisfaction.overall_suppression is not None
+        assert hidden.nps is not None
+        assert hidden.nps.nps is None
+        assert hidden.participation.responded == hidden.n  # participation always shown
+    base = report.base("甲基地")
+    assert base is not None
+    assert base.suppression is None
+    assert base.overall is not None
+    # The base total minus the shown class L reveals S + M (23 responses), never S alone.
+    assert base.n - large.n == 23
+
+
+def test_an_optional_item_few_answered_is_hidden_even_in_a_shown_class(
+    make_class: MakeClass,
+) -> None:
+    data = make_class("A", "甲基地", 30, seed=5)
+    trimmed = [dict(a) for a in data.answers]
+    for answers in trimmed[3:]:
+        answers.pop("logistics.catering", None)
+    answers_with = sum("logistics.catering" in a for a in trimmed)
+    assert 0 < answers_with < 5
+    other = make_class("B", "甲基地", 30, seed=6)
+    report = build_report(
+        [
+            ClassInput("A", 1, "甲基地", 50, 30, data.version, trimmed, data.rules),
+            other,
+        ]
+    )
+    group = report.training_class("A")
+    assert group is not None
+    assert group.suppression is None
+    item = group.item("logistics.catering")
+    assert item is not None
+    assert item.mean is None
+    assert item.suppression is not None
+    assert item.suppression.code == "below_k"
+    # The sibling's figure for that item is hidden too, else base − B would reveal A's few.
+    sibling = report.training_class("B")
+    assert sibling is not None
+    sibling_item = sibling.item("logistics.catering")
+    assert sibling_item is not None
+    assert sibling_item.suppression is not None
+    assert sibling_item.suppression.code == "complementary"
+    base_item = report.base("甲基地")
+    assert base_item is not None
+    assert base_item.item("logistics.catering") is not None
+    shown = base_item.item("logistics.catering")
+    assert shown is not None
+    assert shown.mean is not None
+    assert group.item("content.needs") is not None
+
+
+def test_comparison_of_bases(make_class: MakeClass) -> None:
+    classes = [
+        make_class(f"c{i}", f"基地{i:02d}", 45 + i, project=i + 1, seed=i, shift=0.08 * (i - 3))
+        for i in range(6)
+    ]
+    classes.append(make_class("tiny", "小基地", 2, project=9, seed=99))
+    report = build_report(classes)
+    comparison = report.comparison
+    excluded = dict(comparison.excluded)
+    assert excluded["小基地"] == "回答人数少于 5，不予显示"
+    # The smallest other base is hidden to protect it at programme level (complementary).
+    assert excluded["基地00"].startswith("为防止")
+    overall = comparison.tests[0]
+    assert overall.measure == "overall"
+    assert set(overall.bases) == {f"基地{i:02d}" for i in range(1, 6)}
+
+    # Kruskal–Wallis on the overall scores of the responses, recomputed by hand.
+    def overall_scores(data: ClassInput) -> list[float]:
+        fields = [i.field for d in data.rules.dimensions for i in d.items]
+        return [
+            statistics.fmean(
+                s for s in (_scored(data.rules, dict(a), f) for f in fields) if not math.isnan(s)
+            )
+            for a in data.answers
+        ]
+
+    by_base = {f"基地{i:02d}": overall_scores(classes[i]) for i in range(1, 6)}
+    reference = kruskal_wallis(list(by_base.values()))
+    assert overall.kruskal is not None
+    assert overall.kruskal.statistic == pytest.approx(reference.statistic)
+    assert len(overall.pairs) == 10
+    pair = overall.pairs[0]
+    first, second = by_base[pair.first], by_base[pair.second]
+    naive = sum((a > b) - (a < b) for a in first for b in second) / (len(first) * len(second))
+    assert pair.delta == pytest.approx(naive)
+    assert [t.measure for t in comparison.tests[1:]] == [d.id for d in report.dimensions]
+    # Funnel around the programme's rate (all responses), with the shown bases as points.
+    assert comparison.funnel is not None
+    programme_rate = report.programme.satisfaction.overall
+    assert programme_rate is not None
+    assert comparison.funnel.target == pytest.approx(programme_rate.rate)
+    assert {p.label for p in comparison.funnel.points} == set(by_base)
+    # Rank intervals: one per shown base, deterministic.
+    assert {r.label for r in comparison.ranks} == set(by_base)
+    again = build_report(classes)
+    assert again.comparison.ranks == comparison.ranks
+
+
+def test_funnel_names_a_base_far_below_the_programme(make_class: MakeClass) -> None:
+    classes = [make_class(f"c{i}", f"基地{i}", 50, seed=i, project=i) for i in range(8)]
+    low = make_class("low", "问题基地", 50, seed=100, shift=-1.6, project=20)
+    report = build_report([*classes, low])
+    funnel = report.comparison.funnel
+    assert funnel is not None
+    assert "问题基地" in [p.label for p in funnel.outside(998)]
+
+
+def test_low_response_rate_is_marked(make_class: MakeClass) -> None:
+    report = build_report(
+        [make_class("A", "甲", 20, invited=50), make_class("B", "乙", 30, invited=50)],
+        ReportSettings(low_response_rate=0.5),
+    )
+    a, b = report.training_class("A"), report.training_class("B")
+    assert a is not None
+    assert b is not None
+    assert a.participation.low is True
+    assert b.participation.low is False
+    assert report.training_class("A") is not None
+    no_roster = build_report([make_class("C", "丙", 10, invited=0)])
+    group = no_roster.training_class("C")
+    assert group is not None
+    assert group.participation.rate is None
+    assert group.participation.low is False
+
+
+def test_teaching_matrix_per_course_and_teacher(teaching_rules: ScoringRules) -> None:
+    rng = np.random.default_rng(8)
+    answers = teaching_answers(teaching_rules, 30, rng, skip={"c04": 27})
+    data = ClassInput(
+        "T", 1, "甲基地", 32, 30, teaching_rules.version, answers, teaching_rules, PLAN
+    )
+    report = build_report([data])
+    group = report.training_class("T")
+    assert group is not None
+    assert group.teaching is not None
+    courses = {c.course: c for c in group.teaching.courses}
+    assert list(courses) == ["c01", "c02", "c03", "c04"]
+    c02 = courses["c02"]
+    assert (c02.name, c02.teacher, c02.kind, c02.hours) == (
+        "数控编程实训",
+        "李老师",
+        "practice",
+        16.0,
+    )
+    subs = ("content", "delivery", "practicality", "overall")
+    expected = statistics.fmean(
+        statistics.fmean(_ints([a], f"teaching.c02.{s}")[0] for s in subs) for a in answers
+    )
+    assert c02.score is not None
+    assert c02.score.mean == pytest.approx(expected)
+    assert [i.key for i in c02.items] == [
+        "teaching.c02.content",
+        "teaching.c02.delivery",
+        "teaching.c02.practicality",
+        "teaching.c02.overall",
+    ]
+    # c04 was rated by only 3 trainees: hidden, and its teacher's only course, so the teacher
+    # 赵老师 too (teacher = course); the other teachers stay shown.
+    assert sum("teaching.c04.overall" in a for a in answers) == 3
+    assert courses["c04"].respondents is None  # a count below k is not shown either
+    assert courses["c04"].suppression is not None
+    assert courses["c04"].score is None
+    assert all(i.suppression is not None for i in courses["c04"].items)
+    teachers = {t.teacher: t for t in group.teaching.teachers}
+    assert teachers["赵老师"].suppression is not None
+    assert teachers["李老师"].courses == ("c02", "c03")
+    li = teachers["李老师"].score
+    assert li is not None
+    assert li.mean == pytest.approx(
+        statistics.fmean(
+            statistics.fmean(
+                _ints([a], f"teaching.{c}.{s}")[0] for c in ("c02", "c03") for s in subs
+            )
+            for a in answers
+        )
+    )
+    # The class's pooled "delivery" item minus the shown courses would reveal c04: one more
+    # course field is hidden with it.
+    delivery_fields = [
+        i for c in group.teaching.courses for i in c.items if i.key.endswith("delivery")
+    ]
+    assert sum(i.suppression is not None for i in delivery_fields) >= 2
+    # Practical hours: (16 + 12) / 42 against the notice's 50 %.
+    assert group.practical is not None
+    assert group.practical.share == pytest.approx(28 / 42)
+    assert group.practical.required == 0.5
+    assert group.practical.meets is True
+    # The 评教 has no overall satisfaction item: no funnel, and the report says why.
+    assert report.comparison.funnel is None
+    assert report.comparison.funnel_note is not None
+    assert "总体满意度题" in report.comparison.funnel_note
+    # Pooled matrix items at class level: ratings over courses, no Wilson interval.
+    pooled = group.item("teaching.*.overall")
+    assert pooled is not None
+    assert pooled.n == 30 * 3 + 3
+    assert pooled.top_two is None
+    info = {i.key: i for i in report.items}["teaching.*.overall"]
+    assert info.label == "总体评价"
+    assert info.matrix is True
+    # Alpha over the courses of the class, listwise: only the 3 who rated all four courses
+    # answered every item, a group below k, so no alpha.
+    content = group.dimension("content")
+    assert content is not None
+    assert content.score is not None
+    assert content.reliability is None
+    assert content.reliability_note == "答完该维度全部题目的人数少于 5，不计算信度"
+    full = build_report(
+        [
+            ClassInput(
+                "U",
+                1,
+                "乙",
+                30,
+                30,
+                teaching_rules.version,
+                teaching_answers(teaching_rules, 30, rng),
+                teaching_rules,
+                PLAN,
+            )
+        ]
+    )
+    full_group = full.training_class("U")
+    assert full_group is not None
+    full_content = full_group.dimension("content")
+    assert full_content is not None
+    assert full_content.reliability is not None
+    assert full_content.reliability.n == 30
+    assert set(full_content.item_rest or {}) == {f"teaching.c0{i}.content" for i in range(1, 5)}
+
+
+def test_alpha_of_matrix_dimensions_is_not_pooled_across_classes(
+    teaching_rules: ScoringRules,
+) -> None:
+    rng = np.random.default_rng(9)
+    classes = [
+        ClassInput(
+            cid, 1, "甲基地", 30, 30, teaching_rules.version,
+            teaching_answers(teaching_rules, 30, rng), teaching_rules, PLAN,
+        )
+        for cid in ("T1", "T2")
+    ]  # fmt: skip
+    report = build_report(classes)
+    base = report.base("甲基地")
+    assert base is not None
+    content = base.dimension("content")
+    assert content is not None
+    assert content.score is not None
+    assert content.reliability is None
+    assert content.reliability_note == "各班的题目（课程）不同，信度只在班级层面计算"
+    assert base.practical is not None
+    assert base.practical.classes_with_plan == 2
+
+
+def test_invalid_input_is_rejected(
+    make_class: MakeClass, satisfaction_rules: ScoringRules, teaching_rules: ScoringRules
+) -> None:
+    with pytest.raises(ValueError, match="at least one class"):
+        build_report([])
+    with pytest.raises(ValueError, match="duplicate"):
+        build_report([make_class("A", "甲", 5), make_class("A", "乙", 5)])
+    teaching = ClassInput("T", 1, "甲", 1, 0, teaching_rules.version, [], teaching_rules, PLAN)
+    with pytest.raises(ValueError, match="different questionnaires"):
+        build_report([make_class("A", "甲", 5), teaching])
+    with pytest.raises(ValueError, match="version"):
+        ClassInput("X", 1, "甲", 1, 1, "0" * 64, [], satisfaction_rules)
+    bad = [dict(a) for a in satisfaction_answers(satisfaction_rules, 5, np.random.default_rng(1))]
+    bad[2]["content.needs"] = 7
+    with pytest.raises(ValueError, match="outside"):
+        build_report(
+            [ClassInput("B", 1, "甲", 5, 5, satisfaction_rules.version, bad, satisfaction_rules)]
+        )
+
+
+def test_classes_without_responses_and_groups_of_exactly_k(make_class: MakeClass) -> None:
+    report = build_report(
+        [make_class("empty", "甲", 0), make_class("five", "甲", 5), make_class("big", "乙", 40)]
+    )
+    empty, five = report.training_class("empty"), report.training_class("five")
+    assert empty is not None
+    assert five is not None
+    assert empty.suppression is not None
+    assert empty.suppression.code == "no_responses"
+    assert five.suppression is None
+    assert five.overall is not None
+    base = report.base("甲")
+    assert base is not None
+    assert base.suppression is None
+
+
+def test_two_questionnaire_versions_are_matched_by_field(
+    make_class: MakeClass, satisfaction_rules: ScoringRules
+) -> None:
+    # Version 2 drops the item content.frontier; everything else is unchanged.
+    text = builtin_text("satisfaction")
+    block = text[text.index('id = "content.frontier"') - len("[[pages.items]]\n") :]
+    block = block[: block.index("[[pages.items]]", 1)]
+    rules2 = scoring_rules(parse_definition(text.replace(block, ""), "v2.toml"), None)
+    assert rules2.version != satisfaction_rules.version
+    assert rules2.item("content.frontier") is None
+    old = make_class("A", "甲基地", 30, seed=1)
+    answers = [
+        {k: v for k, v in a.items() if k != "content.frontier"}
+        for a in satisfaction_answers(rules2, 30, np.random.default_rng(2))
+    ]
+    new = ClassInput("B", 1, "甲基地", 30, 30, rules2.version, answers, rules2)
+    report = build_report([old, new])
+    base = report.base("甲基地")
+    assert base is not None
+    assert set(base.versions) == {satisfaction_rules.version, rules2.version}
+    frontier = base.item("content.frontier")
+    assert frontier is not None
+    assert frontier.n == 30  # only version 1 asked it
+    needs = base.item("content.needs")
+    assert needs is not None
+    assert needs.n == 60
+    content = base.dimension("content")
+    assert content is not None
+    assert content.score is not None
+    assert content.score.n == 60
+    assert content.reliability is None  # different item sets: no pooled alpha
+    management = base.dimension("management")
+    assert management is not None
+    assert management.reliability is not None
+    assert management.reliability.n == 60
