@@ -52,8 +52,13 @@ def answer(question: Question, i: int) -> int | str | list[str]:
 
 
 def prepare(db: Database, secret: bytes, count: int) -> list[str]:
-    """A migrated database with ``count`` trainees holding complete drafts; their cookies."""
+    """Migrate an empty database, then :func:`prepare_database`."""
     upgrade(db)
+    return prepare_database(db, secret, count)
+
+
+def prepare_database(db: Database, secret: bytes, count: int) -> list[str]:
+    """``count`` trainees holding complete drafts in open classes; their session cookies."""
     load_programme(db, bundled_source(2024))
     with db.write() as session:
         programme = session.scalars(select(Programme)).one()
@@ -76,7 +81,9 @@ def prepare(db: Database, secret: bytes, count: int) -> list[str]:
         flows = {
             c.id: Flow(class_definitions(session, c.id), class_plan(session, c.id)) for c in classes
         }
-        trainees = list(session.execute(select(Trainee.id, Trainee.class_id)).tuples())
+        trainees = [
+            (row[0], row[1]) for row in session.execute(select(Trainee.id, Trainee.class_id))
+        ]
     tokens = issue_tokens(db, secret, [t for t, _ in trainees])
     keys = derive_keys(secret)
     cookies = []
@@ -101,9 +108,13 @@ def free_port() -> int:
 
 
 def start_server(
-    database_url: str, data_dir: Path, port: int, workers: int
+    database_url: str, data_dir: Path, port: int, workers: int, new_session: bool = False
 ) -> subprocess.Popen[bytes]:
-    """``survey serve`` in a child process, returned once it answers."""
+    """``survey serve`` in a child process, returned once it answers.
+
+    ``new_session`` puts it in a process group of its own, so a test can kill -9 the server
+    and its workers together.
+    """
     env = {
         **os.environ,
         "SURVEY_DATABASE_URL": database_url,
@@ -116,6 +127,7 @@ def start_server(
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=new_session,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -11,7 +11,12 @@ from survey.settings import ENVIRONMENT_VARIABLES
 from tests.survey.test_cli import all_commands
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-TEST_VARIABLES = ("SURVEY_TEST_DATABASE", "SURVEY_REQUIRE_POSTGRES", "SURVEY_REQUIRE_BROWSER")
+TEST_VARIABLES = (
+    "SURVEY_TEST_DATABASE",
+    "SURVEY_REQUIRE_POSTGRES",
+    "SURVEY_REQUIRE_BROWSER",
+    "SURVEY_REQUIRE_LIBREOFFICE",
+)
 
 
 @pytest.mark.parametrize("variable", [*ENVIRONMENT_VARIABLES, *TEST_VARIABLES])
