@@ -12,7 +12,7 @@ from survey.programme.models import Project, TrainingClass
 from survey.roster.models import Trainee
 from survey.roster.programmes import select_programme
 from survey.timezone import format_local, now, parse_local, today_local
-from survey.windows import close_class, close_expired, open_class
+from survey.windows import close_class, open_class
 
 STATES = {"pending": "未开放", "open": "开放中", "closed": "已关闭"}
 
@@ -50,7 +50,6 @@ def class_() -> None:
 @click.pass_obj
 def class_list(app: AppContext, year: int | None) -> None:
     """列出各培训班的状态、截止时间和回收情况。"""
-    close_expired(app.db, app.settings.secret_key(), now(), today_local())
     with app.db.read() as session:
         for training_class in classes_of(session, None, year):
             invited = (

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import click
+
 from survey.db.engine import Database
 from survey.db.migrate import current_revision, head_revision
 from survey.errors import UserError
-from survey.settings import Settings
+from survey.settings import Settings, SettingsError
+from survey.timezone import now, today_local
+from survey.windows import close_expired
 
 
 class AppContext:
@@ -29,4 +33,15 @@ class AppContext:
         database = self.raw_db
         if current_revision(database) != head_revision(database):
             raise UserError("数据库尚未迁移到最新版本，请先运行 `survey db upgrade`")
+        self._close_expired(database)
         return database
+
+    def _close_expired(self, database: Database) -> None:
+        # A class whose deadline has passed closes at the next CLI call too, not only at the
+        # next web request. Releasing needs the secret; without one there is nothing to do.
+        try:
+            secret = self.settings.secret_key()
+        except SettingsError:
+            return
+        for closed in close_expired(database, secret, now(), today_local()):
+            click.echo(f"{closed.name} 已到截止时间，已自动关闭并发布 {closed.responses} 份答卷")

@@ -41,6 +41,8 @@ FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENC
 #: Invalid link or code attempts allowed per client address and window.
 INVALID_LIMIT = 30
 INVALID_WINDOW = 600
+#: Seconds a trainee needs per question, for the time estimate on the welcome page.
+SECONDS_PER_QUESTION = 7
 
 
 @dataclass
@@ -293,9 +295,7 @@ class TraineeController(Controller):
                 "title": "培训评价",
                 "project_name": project_name,
                 "total": visit.flow.count,
-                "minutes": max(
-                    3, round(sum(len(p.page.questions) for p in visit.flow.pages) * 0.2)
-                ),
+                "minutes": _minutes(visit.flow),
                 "small_class": size < settings.report_k,
                 "k": settings.report_k,
                 "closes_at": format_local(closes_at) if closes_at else None,
@@ -389,6 +389,12 @@ class TraineeController(Controller):
             "您的答卷已经安全保存，并已与您的身份分离。",
             "为保护匿名，本页不显示您的答案，也不提供回执。您可以关闭本页。",
         )
+
+
+def _minutes(flow: Flow) -> int:
+    """A fair estimate of the answering time: about 7 seconds per tap on a phone."""
+    questions = sum(len(p.page.questions) for p in flow.pages)
+    return max(3, round(questions * SECONDS_PER_QUESTION / 60))
 
 
 def _shown(data: dict[str, Any]) -> dict[str, Any]:

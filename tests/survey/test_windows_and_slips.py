@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -200,6 +201,18 @@ def test_a_class_closes_itself_when_its_deadline_passes(programme_db: Database) 
         programme_db, SECRET.encode(), start + timedelta(minutes=6), today_local()
     )
     assert [c.class_id for c in closed] == [class_id]
+    assert state_of(programme_db, class_id).state == "closed"
+
+
+def test_any_cli_call_closes_a_class_past_its_deadline(
+    programme_db: Database, tmp_path: Path
+) -> None:
+    class_id, _ = add_trainees(programme_db, 10, 2)
+    open_class(programme_db, class_id, now() + timedelta(seconds=1), now())
+    time.sleep(1.5)
+    result = cli(programme_db, tmp_path, "roster", "summary")
+    assert result.returncode == 0, result.stderr
+    assert "已到截止时间，已自动关闭" in result.stdout
     assert state_of(programme_db, class_id).state == "closed"
 
 
