@@ -9,18 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from questionnaires.plan import Course, CourseKind, TrainingPlan
 from survey.db.engine import Database
 from survey.instruments.store import replace_plan
 from survey.programme.loader import bundled_source, load_programme
-from survey.programme.models import TrainingClass
+from survey.programme.models import Project, Province, TrainingBase, TrainingClass
 from survey.roster.importer import import_rosters
 from survey.roster.synthetic import write_demo_rosters
 from survey.settings import Settings
 from survey.slips.issue import issue_slips, outstanding
 from survey.slips.render import slips_html
+from survey.staff.accounts import create_user, user_id_of
 from survey.timezone import format_local, now
 from survey.windows import open_class
 
@@ -45,6 +46,43 @@ def demo_plan() -> TrainingPlan:
             )
         )
     )
+
+
+#: The password of every demo account. Development mode only: demo accounts are never created
+#: outside it, and a real deployment creates its accounts with ``survey user add``.
+DEMO_PASSWORD = "zjgp-demo-2024"  # noqa: S105
+
+
+def demo_accounts(db: Database, settings: Settings) -> Iterator[str]:
+    """A ministry account, one account per base and one province account (development only),
+    yielding their logins."""
+    if not settings.dev:
+        return
+    with db.read() as session:
+        bases = list(
+            session.execute(
+                select(TrainingBase.name, func.min(Project.seq))
+                .join(Project, Project.base_id == TrainingBase.id)
+                .group_by(TrainingBase.id, TrainingBase.name)
+                .order_by(func.min(Project.seq))
+            )
+        )
+        province = session.scalars(select(Province.name).order_by(Province.position)).first()
+    wanted: list[tuple[str, str, str | None, str | None, str]] = [
+        ("ministry", "ministry", None, None, "教育部项目办，看全部")
+    ]
+    wanted += [(f"base{seq:02d}", "base", name, None, name) for name, seq in bases]
+    if province is not None:
+        wanted.append(("province01", "province", None, province, f"{province}，只看本省学员"))
+    for name, role, base, province_name, _ in wanted:
+        if user_id_of(db, name) is None:
+            create_user(db, name, role, DEMO_PASSWORD, now(), base=base, province=province_name)
+    yield (
+        f"演示账号（仅开发模式；密码均为 {DEMO_PASSWORD}），"
+        f"登录 {settings.public_url}/staff/login："
+    )
+    for name, _, _, _, label in wanted:
+        yield f"  {name}：{label}"
 
 
 def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
@@ -73,6 +111,7 @@ def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
         open_class(db, class_id, deadline, now())
     if pending_ids:
         yield f"已开放 {len(pending_ids)} 个培训班的问卷，截止 {format_local(deadline)}（北京时间）"
+    yield from demo_accounts(db, settings)
     with db.read() as session:
         first = session.scalars(select(TrainingClass).order_by(TrainingClass.id)).first()
         ids = outstanding(session, [first.id]) if first is not None else []

@@ -21,6 +21,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SURVEY_DEV": "development mode (1/0)",
     "SURVEY_REPORT_K": "smallest group size whose figures are shown",
     "SURVEY_PUBLIC_URL": "the address trainees reach the service at, used in links",
+    "SURVEY_SESSION_MINUTES": "minutes of inactivity after which a staff login expires",
 }
 
 
@@ -42,6 +43,8 @@ class Settings:
     report_k: int
     public_url: str
     secret_key_value: str | None
+    #: Minutes of inactivity after which a staff session ends (it ends after 12 hours anyway).
+    session_minutes: int = 120
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dev: bool | None = None) -> Settings:
@@ -56,6 +59,15 @@ class Settings:
             raise SettingsError(f"SURVEY_REPORT_K 必须是正整数，现在是 {raw_k!r}") from None
         if report_k < 1:
             raise SettingsError(f"SURVEY_REPORT_K 必须是正整数，现在是 {raw_k!r}")
+        raw_minutes = env.get("SURVEY_SESSION_MINUTES") or "120"
+        try:
+            session_minutes = int(raw_minutes)
+        except ValueError:
+            session_minutes = 0
+        if not 1 <= session_minutes <= 720:
+            raise SettingsError(
+                f"SURVEY_SESSION_MINUTES 必须是 1 到 720 之间的整数（分钟），现在是 {raw_minutes!r}"
+            )
         return cls(
             database_url=database_url,
             data_dir=data_dir,
@@ -63,6 +75,7 @@ class Settings:
             report_k=report_k,
             public_url=(env.get("SURVEY_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             secret_key_value=env.get("SURVEY_SECRET_KEY") or None,
+            session_minutes=session_minutes,
         )
 
     def secret_key(self) -> bytes:

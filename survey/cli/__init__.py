@@ -17,9 +17,11 @@ from survey.cli.context import AppContext
 from survey.cli.db import db
 from survey.cli.programme import programme
 from survey.cli.questionnaire import plan, questionnaire
+from survey.cli.report import report
 from survey.cli.roster import roster
 from survey.cli.serve import demo, serve
 from survey.cli.tokens import tokens
+from survey.cli.users import user
 from survey.errors import UserError
 
 
@@ -30,7 +32,19 @@ def cli(ctx: click.Context) -> None:
     ctx.obj = AppContext()
 
 
-for command in (db, programme, roster, questionnaire, plan, class_, tokens, serve, demo):
+for command in (
+    db,
+    programme,
+    roster,
+    questionnaire,
+    plan,
+    class_,
+    tokens,
+    report,
+    user,
+    serve,
+    demo,
+):
     cli.add_command(command)
 
 

@@ -7,6 +7,7 @@ import survey.instruments.models
 import survey.programme.models
 import survey.ratelimit
 import survey.roster.models
+import survey.staff.models
 from survey.db.base import Model
 
 __all__ = ["Model", "anonymity", "survey"]

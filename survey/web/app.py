@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar import Litestar, MediaType, get
+from litestar import Litestar, MediaType, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.logging import LoggingConfig
@@ -15,9 +15,12 @@ from litestar.template.config import TemplateConfig
 from anonymity.batching import GroupCommit
 from survey.db.engine import Database
 from survey.settings import Settings
+from survey.staff.results import ReportCache
 from survey.web.access_log import access_log_middleware
-from survey.web.errors import http_exception_handler
 from survey.web.headers import security_headers_middleware
+from survey.web.staff.errors import exception_handler
+from survey.web.staff.filters import register_filters
+from survey.web.staff.wiring import csrf_config, openapi_config, staff_route_handlers
 from survey.web.trainee import FlowCache, TraineeController
 from survey.windows import ExpiryWatch
 
@@ -41,8 +44,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     database = db or Database(settings.database_url)
     return Litestar(
         route_handlers=[
-            health,
-            TraineeController,
+            # Only the API belongs in the OpenAPI document.
+            Router(path="/", route_handlers=[health, TraineeController], include_in_schema=False),
+            *staff_route_handlers(),
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         state=State(
@@ -53,12 +57,19 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 "flows": FlowCache(),
                 "submits": GroupCommit(database, secret),
                 "expiry": ExpiryWatch(),
+                "reports": ReportCache(),
             }
         ),
-        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=HERE / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=register_filters,
+        ),
+        csrf_config=csrf_config(settings, secret),
+        openapi_config=openapi_config(),
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         middleware=[security_headers_middleware, access_log_middleware],
-        exception_handlers={Exception: http_exception_handler},
+        exception_handlers={Exception: exception_handler},
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
             # Litestar's own exception logging would print tracebacks with local values.

@@ -218,6 +218,11 @@ class TraineeController(Controller):
             return _message(*INVALID_LINK, kind="error", status=400)
         return _enter(request, token)
 
+    @get("/", sync_to_thread=False)
+    def home(self) -> Redirect:
+        """The bare address leads to the code form, which also links to the staff login."""
+        return Redirect("/c", status_code=303)
+
     @get("/c", sync_to_thread=False)
     def code_form(self) -> Template:
         """A form to type the code printed on a slip."""

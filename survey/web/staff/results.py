@@ -1,0 +1,167 @@
+"""Result pages built on ``reporting``: a class's and a base's results (the ministry, or the
+base after its classes close), the ministry's comparison of bases and the Excel export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import PathParameter
+from litestar.response import Response, Template
+from sqlalchemy import select
+
+from reporting import dimension_profile_svg, funnel_svg, rank_intervals_svg, report_xlsx
+from reporting.model import Report
+from survey.db.engine import Database
+from survey.errors import UserError
+from survey.programme.models import TrainingBase
+from survey.staff.access import Principal, require_ministry
+from survey.staff.audit import audit
+from survey.staff.results import QUESTIONNAIRES, ReportCache
+from survey.staff.review import published_comments
+from survey.timezone import now
+from survey.web.staff.auth import staff_dependencies, state_db, state_settings
+from survey.web.staff.downloads import XLSX, attachment
+from survey.web.staff.pages import PathId, current_programme, page, visible_base, visible_class
+from survey.web.staff.report_views import group_view, svg_data_uri
+
+
+def _reports(request: Request[Any, Any, Any], programme_id: int) -> dict[str, Report | None]:
+    database: Database = state_db(request.app.state)
+    cache: ReportCache = request.app.state.reports
+    k = state_settings(request.app.state).report_k
+    return {key: cache.report(database, programme_id, key, k) for key in QUESTIONNAIRES}
+
+
+class ResultsController(Controller):
+    """``/staff/classes/{id}/results``, ``/staff/bases/{id}/results``, ``/staff/results…``."""
+
+    path = "/staff"
+    include_in_schema = False
+    dependencies = staff_dependencies()
+
+    @get("/classes/{class_id:int}/results", sync_to_thread=True)
+    def class_results(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        class_id: PathId,
+    ) -> Template:
+        """A closed class's results and its reviewed, published comments."""
+        database = state_db(request.app.state)
+        k = state_settings(request.app.state).report_k
+        with database.read() as session:
+            row = visible_class(session, principal, class_id)
+            if row.state != "closed":
+                raise UserError("本班问卷关闭后才能查看结果")
+            programme_id = current_programme(session).id
+            comments = published_comments(session, class_id, k)
+        sections = []
+        for key, report in _reports(request, programme_id).items():
+            group = report.training_class(str(class_id)) if report else None
+            if report is not None and group is not None:
+                sections.append((QUESTIONNAIRES[key], group_view(report, group)))
+        return page(
+            principal,
+            "staff/results_class.html",
+            f"评价结果：{row.project_seq}. {row.name}",
+            row=row,
+            sections=sections,
+            comments=comments,
+            k=k,
+        )
+
+    @get("/bases/{base_id:int}/results", sync_to_thread=True)
+    def base_results(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        base_id: PathId,
+    ) -> Template:
+        """A base's results over its closed classes, with its dimension profile."""
+        database = state_db(request.app.state)
+        with database.read() as session:
+            base = visible_base(session, principal, base_id)
+            programme_id = current_programme(session).id
+        sections = []
+        for key, report in _reports(request, programme_id).items():
+            group = report.base(base.name) if report else None
+            if report is not None and group is not None:
+                chart = svg_data_uri(dimension_profile_svg(report, base.name))
+                sections.append((QUESTIONNAIRES[key], group_view(report, group), chart))
+        return page(
+            principal,
+            "staff/results_base.html",
+            f"评价结果：{base.name}",
+            active=f"/staff/bases/{base_id}" if not principal.is_ministry else "/staff/results",
+            base=base,
+            sections=sections,
+            k=state_settings(request.app.state).report_k,
+        )
+
+    @get("/results", sync_to_thread=True)
+    def comparison(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template:
+        """The ministry's comparison of bases: tests, funnel plot, rank intervals."""
+        require_ministry(principal)
+        with state_db(request.app.state).read() as session:
+            programme = current_programme(session)
+            base_ids = {b.name: b.id for b in session.scalars(select(TrainingBase))}
+        sections = []
+        for key, report in _reports(request, programme.id).items():
+            if report is None:
+                continue
+            sections.append(
+                {
+                    "key": key,
+                    "label": QUESTIONNAIRES[key],
+                    "report": report,
+                    "programme": group_view(report, report.programme),
+                    "bases": [(b, group_view(report, b)) for b in report.programme.children],
+                    "funnel": svg_data_uri(funnel_svg(report)),
+                    "ranks": svg_data_uri(rank_intervals_svg(report)),
+                }
+            )
+        return page(
+            principal,
+            "staff/results_compare.html",
+            f"{programme.name}：基地比较",
+            active="/staff/results",
+            programme=programme,
+            sections=sections,
+            base_ids=base_ids,
+            k=state_settings(request.app.state).report_k,
+        )
+
+    @get("/results/{questionnaire:str}/xlsx", sync_to_thread=True)
+    def workbook(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        questionnaire: Annotated[str, PathParameter(max_length=20)],
+    ) -> Response[bytes]:
+        """The performance evaluation workbook of one questionnaire."""
+        require_ministry(principal)
+        if questionnaire not in QUESTIONNAIRES:
+            raise NotFoundException
+        database = state_db(request.app.state)
+        with database.read() as session:
+            programme = current_programme(session)
+        report = _reports(request, programme.id)[questionnaire]
+        if report is None:
+            raise UserError("还没有已关闭的培训班，暂无结果可导出")
+        content = report_xlsx(report)
+        audit(
+            database,
+            principal,
+            "report_export",
+            f"programme:{programme.year}",
+            f"{QUESTIONNAIRES[questionnaire]}（Excel）",
+            now(),
+        )
+        return attachment(
+            content, f"绩效评价-{programme.year}-{QUESTIONNAIRES[questionnaire]}.xlsx", XLSX
+        )

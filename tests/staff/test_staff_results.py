@@ -1,0 +1,114 @@
+"""Result pages and reports built on ``reporting``: a class's and a base's results after the
+class closes, the ministry's comparison and its Excel export, the same over the API."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from survey.staff.models import AuditEntry
+from survey.timezone import today_local
+from survey.windows import close_class
+from tests.staff.builders import submit_for
+from tests.staff.conftest import StaffWorld
+
+
+@pytest.fixture
+def results_world(world: StaffWorld) -> StaffWorld:
+    """Class B: six answers, class A: five, both closed."""
+    submit_for(world.db, world.secret, world.class_b, world.trainees_b)
+    submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
+    close_class(world.db, world.secret, world.class_b, today_local())
+    close_class(world.db, world.secret, world.class_a, today_local())
+    return world
+
+
+def test_class_and_base_results_for_the_base(results_world: StaffWorld) -> None:
+    world = results_world
+    with world.client("base-b") as client:
+        page = client.get(f"/staff/classes/{world.class_b}/results").text
+        assert "满意度调查" in page
+        assert "评教" in page
+        assert "总体得分" in page
+        assert "各维度" in page
+        assert "应答 6 人，已提交 6 人，回收率 100%" in page
+        base = client.get(f"/staff/bases/{world.base_b}/results").text
+        assert '<img src="data:image/svg+xml;base64,' in base
+        assert "style=" not in base
+        home = client.get(f"/staff/bases/{world.base_b}").text
+        assert "查看本基地评价结果" in home
+
+
+def test_figures_below_k_are_withheld(world: StaffWorld) -> None:
+    submit_for(world.db, world.secret, world.class_a, world.trainees_a[:3])
+    close_class(world.db, world.secret, world.class_a, today_local())
+    with world.client("base-a") as client:
+        page = client.get(f"/staff/classes/{world.class_a}/results").text
+    assert "应答 12 人，已提交 3 人，回收率 25%" in page
+    assert "不予显示" in page or "少于 5" in page
+    assert "总体得分（1–5）" not in page
+
+
+def test_comparison_and_excel_export_for_the_ministry(results_world: StaffWorld) -> None:
+    world = results_world
+    with world.client("ministry") as client:
+        page = client.get("/staff/results").text
+        assert "基地间差异检验" in page or "各承训基地" in page
+        assert page.count('<img src="data:image/svg+xml;base64,') == 4
+        response = client.get("/staff/results/satisfaction/xlsx")
+        assert response.status_code == 200
+        assert "attachment" in response.headers["content-disposition"]
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert len(workbook.sheetnames) > 1
+        assert client.get("/staff/results/other/xlsx").status_code == 404
+    with world.db.read() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "report_export")
+        ).one()
+    assert entry.summary == "满意度调查（Excel）"
+
+
+def test_reports_over_the_api(results_world: StaffWorld) -> None:
+    world = results_world
+    with world.client("ministry") as client:
+        whole = client.get("/api/v1/reports/satisfaction").json()
+        assert whole["level"] == "programme"
+        assert "comparison" in whole["report"]
+        assert client.get("/api/v1/reports/nonsense").status_code == 400
+    with world.client("base-b") as client:
+        base = client.get(f"/api/v1/reports/satisfaction/bases/{world.base_b}").json()
+        assert base["level"] == "base"
+        # A base gets its own figures, not the comparison with the other bases.
+        assert "comparison" not in base["report"]
+        assert "programme" not in base["report"]
+        assert base["report"]["group"]["participation"]["invited"] == 6
+        one = client.get(f"/api/v1/reports/teaching/classes/{world.class_b}").json()
+        assert one["report"]["group"]["level"] == "class"
+        assert one["report"]["group"]["id"] == str(world.class_b)
+
+
+def test_reports_are_cached_until_something_changes(results_world: StaffWorld) -> None:
+    world = results_world
+    cache = world.app.state.reports
+    with world.db.read() as session:
+        from survey.roster.programmes import select_programme
+
+        programme_id = select_programme(session, None).id
+    first = cache.report(world.db, programme_id, "satisfaction", 5)
+    assert cache.report(world.db, programme_id, "satisfaction", 5) is first
+    from survey.programme.models import TrainingClass
+
+    with world.db.read() as session:
+        other = session.scalars(
+            select(TrainingClass.id).where(TrainingClass.state == "pending")
+        ).first()
+    from survey.timezone import now
+    from survey.windows import open_class
+
+    assert other is not None
+    open_class(world.db, other, None, now())
+    close_class(world.db, world.secret, other, today_local())
+    assert cache.report(world.db, programme_id, "satisfaction", 5) is not first
