@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -100,3 +103,36 @@ def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
 
 def test_postgres_urls_use_psycopg3() -> None:
     assert Database("postgresql://postgres@127.0.0.1:1/none").engine.dialect.driver == "psycopg"
+
+
+def test_a_write_inside_a_write_is_reported_not_hung(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with database.write(), pytest.raises(RuntimeError, match="inside another"), database.write():
+        pass
+    with database.write() as session:  # the lock was released
+        session.execute(text("SELECT 1"))
+
+
+def test_writers_of_another_process_are_waited_for(tmp_path: Path) -> None:
+    """The file lock is shared with other processes; a held lock delays, then lets us in."""
+    path = tmp_path / "x.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            f"fd = os.open({str(path) + '.writelock'!r}, os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(1)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "held"
+    started = time.monotonic()
+    with database.write() as session:
+        session.execute(text("SELECT 1"))
+    waited = time.monotonic() - started
+    holder.wait(10)
+    assert 0.5 < waited < 5
