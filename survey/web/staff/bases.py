@@ -25,7 +25,7 @@ from survey.slips.issue import Slip, issue_slips, outstanding
 from survey.slips.render import qr_svg, slips_csv
 from survey.staff.access import Principal
 from survey.staff.audit import audit
-from survey.staff.rates import class_rows, province_rows, total
+from survey.staff.rates import ClassRow, class_rows, province_rows, total
 from survey.timezone import format_local, now
 from survey.web.staff.auth import staff_dependencies, state_db, state_secret, state_settings
 from survey.web.staff.downloads import CSV, attachment
@@ -60,6 +60,22 @@ def reminders_csv(slips: list[Slip], deadline: str) -> bytes:
         writer.writerow((slip.name, slip.mobile, slip.link, slip.code, message))
     # A BOM so that Excel on a Chinese Windows opens the file without mojibake.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _slips_page(
+    heading: str, row: ClassRow, slips: list[Slip], settings: Settings, class_id: int
+) -> Template:
+    """The printable slips of ``slips`` for the class ``row``."""
+    return Template(
+        template_name="staff/slips.html",
+        context={
+            "title": f"{heading}：{row.project_seq}. {row.name}",
+            "row": row,
+            "slips": slip_views(slips),
+            "public_url": settings.public_url,
+            "back": f"/staff/classes/{class_id}",
+        },
+    )
 
 
 class BaseController(Controller):
@@ -178,16 +194,7 @@ class BaseController(Controller):
         )
         if fmt == "csv":
             return attachment(slips_csv(slips), f"短信名单-第{row.project_seq}项.csv", CSV)
-        return Template(
-            template_name="staff/slips.html",
-            context={
-                "title": f"问卷纸条：{row.project_seq}. {row.name}",
-                "row": row,
-                "slips": slip_views(slips),
-                "public_url": settings.public_url,
-                "back": f"/staff/classes/{class_id}",
-            },
-        )
+        return _slips_page("问卷纸条", row, slips, settings, class_id)
 
     @get("/classes/{class_id:int}/reissue", sync_to_thread=True)
     def reissue_form(
@@ -251,16 +258,7 @@ class BaseController(Controller):
             trainee_id = trainee.id
         slips = issue_slips(database, secret, settings.public_url, [trainee_id])
         audit(database, principal, "slip_reissue", f"class:{class_id}", f"{row.name}：1 人", now())
-        return Template(
-            template_name="staff/slips.html",
-            context={
-                "title": f"补发的问卷纸条：{row.project_seq}. {row.name}",
-                "row": row,
-                "slips": slip_views(slips),
-                "public_url": settings.public_url,
-                "back": f"/staff/classes/{class_id}",
-            },
-        )
+        return _slips_page("补发的问卷纸条", row, slips, settings, class_id)
 
     @get("/classes/{class_id:int}/reminders", sync_to_thread=True)
     def reminders_confirm(
