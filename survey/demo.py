@@ -6,14 +6,19 @@ a questionnaire on their own phone a minute after ``make demo``.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from anonymity.issuing import issue_tokens
+from anonymity.submission import submit
+from questionnaires.model import Answers
 from questionnaires.plan import Course, CourseKind, TrainingPlan
 from survey.db.engine import Database
-from survey.instruments.store import replace_plan
+from survey.flow import Flow
+from survey.instruments.store import class_definitions, class_plan, replace_plan
 from survey.programme.loader import bundled_source, load_programme
 from survey.programme.models import Project, Province, TrainingBase, TrainingClass
 from survey.roster.importer import import_rosters
@@ -22,8 +27,8 @@ from survey.settings import Settings
 from survey.slips.issue import issue_slips, outstanding
 from survey.slips.render import slips_html
 from survey.staff.accounts import create_user, user_id_of
-from survey.timezone import format_local, now
-from survey.windows import open_class
+from survey.timezone import format_local, now, today_local
+from survey.windows import close_class, open_class
 
 _COURSES: tuple[tuple[str, CourseKind, int], ...] = (
     ("产业发展前沿与专业建设", "theory", 8),
@@ -85,6 +90,60 @@ def demo_accounts(db: Database, settings: Settings) -> Iterator[str]:
         yield f"  {name}：{label}"
 
 
+#: Classes the demo answers and closes at once, so results pages have something to show.
+CLOSED_EXAMPLES = 4
+
+
+def _closed_examples(db: Database, secret: bytes, class_ids: list[int]) -> Iterator[str]:
+    """Answer about three quarters of each class with invented answers, then close it.
+
+    Each class leans a little differently (its own random tilt), so the comparison of bases
+    has differences to show; everything goes through the real submit and release.
+    """
+    rng = random.Random(2024)
+    with db.read() as session:
+        flows = {c: Flow(class_definitions(session, c), class_plan(session, c)) for c in class_ids}
+        trainees = {c: outstanding(session, [c]) for c in class_ids}
+    for class_id in class_ids:
+        flow = flows[class_id]
+        tilt = rng.uniform(-0.6, 0.3)
+        answering = [t for t in trainees[class_id] if rng.random() < 0.75]
+        tokens = issue_tokens(db, secret, answering)
+        for token in tokens.values():
+            answers = _invented_answers(flow, rng, tilt)
+            submit(db, secret, token, [(d.version, a) for d, a in flow.split(answers)])
+        closed = close_class(db, secret, class_id, today_local())
+        yield f"演示：{closed.name} 已虚构作答 {len(tokens)} 人并关闭，可在工作人员页面查看结果"
+
+
+def _invented_answers(flow: Flow, rng: random.Random, tilt: float) -> Answers:
+    answers: Answers = {}
+    for page in flow.pages:
+        for question in page.page.questions:
+            options = [value for value, _ in question.options]
+            if question.type in ("likert5", "rating", "nps"):
+                top = len(options) - 1
+                position = round(min(top, max(0, rng.gauss(top * 0.85 + tilt, top * 0.2))))
+                answers[question.field] = int(options[position])
+            elif question.type == "single":
+                answers[question.field] = rng.choice(options)
+            elif question.type == "multiple" and question.show_if is None:
+                answers[question.field] = [rng.choice(options)]
+    # Follow-ups only where their condition holds, as the pages would ask them.
+    for page in flow.pages:
+        for question in page.page.questions:
+            if question.show_if is not None and question.show_if.holds(
+                answers.get(question.show_if.item)
+            ):
+                answers[question.field] = [question.options[0][0]]
+    if rng.random() < 0.3:
+        answers["suggestions"] = "希望增加企业现场实践的时间。"
+    clean, errors = flow.validate_all(answers)
+    if errors:
+        raise RuntimeError(f"invented answers do not validate: {sorted(errors)}")
+    return clean
+
+
 def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
     """Load the demo data idempotently, yielding lines that tell a person what happened."""
     report = load_programme(db, bundled_source(2024))
@@ -111,6 +170,7 @@ def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
         open_class(db, class_id, deadline, now())
     if pending_ids:
         yield f"已开放 {len(pending_ids)} 个培训班的问卷，截止 {format_local(deadline)}（北京时间）"
+        yield from _closed_examples(db, settings.secret_key(), pending_ids[-CLOSED_EXAMPLES:])
     yield from demo_accounts(db, settings)
     with db.read() as session:
         first = session.scalars(select(TrainingClass).order_by(TrainingClass.id)).first()
