@@ -91,7 +91,7 @@ def main() -> None:
         + f", max {max(result.latencies, default=0) * 1000:.0f}"
     )
     print(f"failures: {result.failures or 'none'}")
-    print(f"database: {spent} tokens spent, {pooled} sealed sheets pooled")
+    print(f"database: {spent} spent, {pooled} sealed sheets pooled")
 
 
 if __name__ == "__main__":
