@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from questionnaires.expand import Form, Page, expand, is_shown
-from questionnaires.model import Answers, Definition
+from questionnaires.model import Answer, Answers, Definition
 from questionnaires.plan import TrainingPlan
-from questionnaires.validation import answers_to_raw, validate_form, validate_form_page
+from questionnaires.validation import FORM_ERROR, answers_to_raw, validate_form, validate_form_page
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Flow:
         return None
 
     def validate_page(
-        self, number: int, raw: Mapping[str, Sequence[str]], answers: Mapping[str, object]
+        self, number: int, raw: Mapping[str, Sequence[str]], answers: Mapping[str, Answer]
     ) -> tuple[Answers, dict[str, str]]:
         """Validate page ``number``; returns the merged answers and this page's errors.
 
@@ -80,14 +80,12 @@ class Flow:
         """
         flow_page = self.page(number)
         if flow_page is None:
-            return dict(answers), {"_form": "页码无效"}  # type: ignore[arg-type]
+            return dict(answers), {FORM_ERROR: "页码无效"}
         form = flow_page.form
         index = flow_page.page.index
         result = validate_form_page(form, index, raw, answers)
         merged: Answers = {
-            k: v  # type: ignore[misc]
-            for k, v in answers.items()
-            if k not in {q.field for q in flow_page.page.questions}
+            k: v for k, v in answers.items() if k not in {q.field for q in flow_page.page.questions}
         }
         merged.update(result.answers)
         return merged, dict(result.errors)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import Cookie, State
+from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -34,6 +34,7 @@ from survey.ratelimit import client_key, is_limited, record_failure
 from survey.roster.models import Trainee
 from survey.settings import Settings
 from survey.timezone import format_local, now, today_local
+from survey.web.state import state_db, state_secret
 
 COOKIE = "zjgp_t"
 #: A posted form: every field as one string or a list of strings.
@@ -117,21 +118,15 @@ TOO_MANY = ("尝试次数过多", "无效的链接或问卷码尝试太多次，
 RETRY = ("请稍后重试", "服务器正忙，您的答卷还没有提交，也没有丢失。请过一会儿再点一次“确认提交”。")
 
 
-def _db(state: State) -> Database:
-    return state.db  # type: ignore[no-any-return]
-
-
-def _secret(state: State) -> bytes:
-    return state.secret  # type: ignore[no-any-return]
-
-
 def _client(request: Request[Any, Any, Any]) -> str:
-    return client_key(_secret(request.app.state), request.client.host if request.client else "-")
+    return client_key(
+        state_secret(request.app.state), request.client.host if request.client else "-"
+    )
 
 
 def _limited(request: Request[Any, Any, Any]) -> bool:
     return is_limited(
-        _db(request.app.state),
+        state_db(request.app.state),
         "invalid-link",
         _client(request),
         INVALID_LIMIT,
@@ -141,13 +136,15 @@ def _limited(request: Request[Any, Any, Any]) -> bool:
 
 
 def _fail(request: Request[Any, Any, Any]) -> None:
-    record_failure(_db(request.app.state), "invalid-link", _client(request), INVALID_WINDOW, now())
+    record_failure(
+        state_db(request.app.state), "invalid-link", _client(request), INVALID_WINDOW, now()
+    )
 
 
 def _enter(request: Request[Any, Any, Any], token: str) -> Redirect:
     """Set the session cookie and leave the token-bearing URL."""
     settings: Settings = request.app.state.settings
-    keys = derive_keys(_secret(request.app.state))
+    keys = derive_keys(state_secret(request.app.state))
     secure = request.url.scheme == "https" or settings.public_url.startswith("https://")
     return Redirect(
         "/s",
@@ -170,7 +167,7 @@ def _enter(request: Request[Any, Any, Any], token: str) -> Redirect:
 def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
     """The current visit, or the page to show instead (no session, invalid, closed …)."""
     app_state = request.app.state
-    database, secret = _db(app_state), _secret(app_state)
+    database, secret = state_db(app_state), state_secret(app_state)
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
@@ -212,7 +209,7 @@ class TraineeController(Controller):
         if _limited(request):
             return _message(*TOO_MANY, kind="error", status=429)
         try:
-            token = unsign_link(derive_keys(_secret(request.app.state)).link_signing, link)
+            token = unsign_link(derive_keys(state_secret(request.app.state)).link_signing, link)
         except InvalidTokenError:
             _fail(request)
             return _message(*INVALID_LINK, kind="error", status=400)
@@ -249,7 +246,7 @@ class TraineeController(Controller):
                 },
                 status_code=400,
             )
-        state = open_token(_db(request.app.state), _secret(request.app.state), token)
+        state = open_token(state_db(request.app.state), state_secret(request.app.state), token)
         if state.status is TokenStatus.UNKNOWN:
             _fail(request)
             return Template(
@@ -269,7 +266,7 @@ class TraineeController(Controller):
         if isinstance(visit, Template):
             return visit
         settings: Settings = request.app.state.settings
-        database = _db(request.app.state)
+        database = state_db(request.app.state)
         with database.read() as session:
             training_class = session.get(TrainingClass, visit.class_id)
             assert training_class is not None
@@ -329,7 +326,7 @@ class TraineeController(Controller):
         visit = _visit(request)
         if isinstance(visit, Template):
             return visit
-        database, secret = _db(request.app.state), _secret(request.app.state)
+        database, secret = state_db(request.app.state), state_secret(request.app.state)
         going_back = data.get("go") == "back"
         earlier = visit.answers
         merged, errors = visit.flow.validate_page(number, _form_data(data), earlier)

@@ -18,13 +18,8 @@ from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from survey.staff.access import Principal
 from survey.staff.api_tokens import token_principal
 from survey.timezone import now
-from survey.web.staff.auth import (
-    LoginRequired,
-    close_expired_classes,
-    cookie_principal,
-    state_db,
-    state_secret,
-)
+from survey.web.staff.auth import LoginRequired, close_expired_classes, cookie_principal
+from survey.web.state import state_db, state_secret
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrftoken"

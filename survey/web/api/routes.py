@@ -36,7 +36,6 @@ from survey.web.api.schemas import (
     class_out,
     province_out,
 )
-from survey.web.staff.auth import state_db, state_secret, state_settings
 from survey.web.staff.pages import (
     PathId,
     current_programme,
@@ -44,6 +43,7 @@ from survey.web.staff.pages import (
     visible_class,
     visible_province,
 )
+from survey.web.state import state_db, state_secret, state_settings
 
 #: The furthest a deadline may lie ahead: a year covers any training programme.
 MAX_DEADLINE = timedelta(days=366)

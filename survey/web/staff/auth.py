@@ -13,21 +13,20 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import Cookie, State
+from litestar.datastructures import Cookie
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
-from survey.db.engine import Database
 from survey.ratelimit import client_key, is_limited, record_failure
-from survey.settings import Settings
 from survey.staff.access import Principal
 from survey.staff.accounts import authenticate, load_principal, user_id_of
 from survey.staff.audit import audit
 from survey.staff.sessions import end_session, session_principal, start_session
 from survey.timezone import now, today_local
+from survey.web.state import state_db, state_secret, state_settings
 
 STAFF_COOKIE = "zjgp_staff"
 #: Failed logins allowed per client address, and per account name, in one window.
@@ -40,21 +39,6 @@ LoginForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_EN
 
 class LoginRequired(NotAuthorizedException):
     """No live staff session: pages redirect to the login form, the API answers 401."""
-
-
-def state_db(state: State) -> Database:
-    """The app's database."""
-    return state.db  # type: ignore[no-any-return]
-
-
-def state_secret(state: State) -> bytes:
-    """The server secret."""
-    return state.secret  # type: ignore[no-any-return]
-
-
-def state_settings(state: State) -> Settings:
-    """The app's settings."""
-    return state.settings  # type: ignore[no-any-return]
 
 
 def secure_cookies(request: Request[Any, Any, Any]) -> bool:

@@ -27,9 +27,10 @@ from survey.staff.access import Principal
 from survey.staff.audit import audit
 from survey.staff.rates import ClassRow, class_rows, province_rows, total
 from survey.timezone import format_local, now
-from survey.web.staff.auth import staff_dependencies, state_db, state_secret, state_settings
+from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.downloads import CSV, attachment
 from survey.web.staff.pages import PathId, current_programme, page, visible_base, visible_class
+from survey.web.state import state_db, state_secret, state_settings
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 FORMATS = {"html": "打印纸条", "csv": "短信/微信名单（CSV）"}

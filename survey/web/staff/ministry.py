@@ -16,8 +16,9 @@ from survey.staff.audit import ACTIONS, entries
 from survey.staff.rates import by_base, class_rows, total
 from survey.staff.windows import classes_in_state, close_classes, open_classes
 from survey.timezone import format_local, now, parse_local, today_local
-from survey.web.staff.auth import staff_dependencies, state_db, state_secret, state_settings
+from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.pages import PathId, current_programme, page, visible_class
+from survey.web.state import state_db, state_secret, state_settings
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AUDIT_PAGE = 100

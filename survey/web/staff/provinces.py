@@ -11,8 +11,9 @@ from litestar.response import Template
 from survey.staff.access import Principal
 from survey.staff.rates import class_rows, total
 from survey.timezone import format_local, now
-from survey.web.staff.auth import staff_dependencies, state_db
+from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.pages import PathId, current_programme, page, visible_province
+from survey.web.state import state_db
 
 
 class ProvinceController(Controller):

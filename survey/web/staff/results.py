@@ -22,10 +22,11 @@ from survey.staff.audit import audit
 from survey.staff.results import QUESTIONNAIRES, ReportCache
 from survey.staff.review import published_comments
 from survey.timezone import now
-from survey.web.staff.auth import staff_dependencies, state_db, state_settings
+from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.downloads import XLSX, attachment
 from survey.web.staff.pages import PathId, current_programme, page, visible_base, visible_class
 from survey.web.staff.report_views import group_view, svg_data_uri
+from survey.web.state import state_db, state_settings
 
 
 def _reports(request: Request[Any, Any, Any], programme_id: int) -> dict[str, Report | None]:

@@ -16,8 +16,9 @@ from litestar.response import Redirect, Template
 from survey.staff.access import Principal, require_ministry
 from survey.staff.review import class_comments, decide, finish, review_state, review_states
 from survey.timezone import format_local, now
-from survey.web.staff.auth import staff_dependencies, state_db, state_settings
+from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.pages import PathId, current_programme, page, visible_class
+from survey.web.state import state_db, state_settings
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 

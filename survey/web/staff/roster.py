@@ -26,9 +26,10 @@ from survey.roster.summary import roster_summary, write_summary_xlsx
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import audit
 from survey.timezone import now
-from survey.web.staff.auth import staff_dependencies, state_db
+from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.downloads import XLSX, attachment
 from survey.web.staff.pages import page
+from survey.web.state import state_db
 
 #: Files per upload, and bytes per file: a province's list is a few hundred kilobytes.
 MAX_FILES = 40
