@@ -45,8 +45,7 @@ def save_draft(
     keys = derive_keys(secret)
     checked = canonical(answers)
     token_digest = digest(keys.token_digest, token)
-    with retryable(), db.write() as session:
-        connection = session.connection()
+    with retryable(), db.write_connection() as connection:
         row = connection.execute(
             select(Token.spent, Token.class_id).where(Token.digest == token_digest)
         ).first()
@@ -79,8 +78,8 @@ def load_draft(db: Database, secret: bytes, token: str) -> Answers | None:
         return None
     keys = derive_keys(secret)
     token_digest = digest(keys.token_digest, token)
-    with retryable(), db.read() as session:
-        row = session.execute(
+    with retryable(), db.read_connection() as connection:
+        row = connection.execute(
             select(Token.class_id, Token.draft).where(
                 Token.digest == token_digest, Token.spent.is_(False)
             )

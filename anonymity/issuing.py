@@ -131,8 +131,8 @@ def open_token(db: Database, secret: bytes, token: str) -> TokenState:
         return _UNKNOWN
     keys = derive_keys(secret)
     token_digest = digest(keys.token_digest, token)
-    with retryable(), db.read() as session:
-        row = session.execute(_OPEN_TOKEN, {"digest": token_digest}).first()
+    with retryable(), db.read_connection() as connection:
+        row = connection.execute(_OPEN_TOKEN, {"digest": token_digest}).first()
     if row is None:
         return _UNKNOWN
     spent, class_id, class_state, sealed = row
