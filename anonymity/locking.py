@@ -41,6 +41,22 @@ def class_state(connection: Connection, class_id: int) -> str:
     return state
 
 
+_CLASS_STATES = (
+    select(TrainingClass.id, TrainingClass.state)
+    .where(TrainingClass.id.in_(bindparam("class_ids", expanding=True)))
+    .order_by(TrainingClass.id)
+    .with_for_update(read=True, key_share=True)
+)
+
+
+def class_states(connection: Connection, class_ids: Iterable[int]) -> dict[int, str]:
+    """:func:`class_state` of several classes (locked in id order); absent ids are left out."""
+    wanted = sorted(set(class_ids))
+    if not wanted:
+        return {}
+    return dict(connection.execute(_CLASS_STATES, {"class_ids": wanted}).tuples().all())
+
+
 def lock_class_for_release(connection: Connection, class_id: int) -> str:
     """The class's state, holding an exclusive lock on its row until the transaction ends."""
     state = connection.execute(

@@ -1,15 +1,20 @@
 """Submitting: spending a token and pooling its sealed answers in one transaction.
 
-Everything happens in one short write transaction, so after any crash or error either all of it
-happened or none of it did:
+The token's row is first read (to know its class and roster entry) and the sheets are sealed,
+outside any write: the less happens under the database's write lock, the more submits it takes.
+Every change then happens in one short write transaction, so after any crash or error either all
+of it happened or none of it did:
 
+0. the class must still be open (read under a shared lock on PostgreSQL, so a release waits);
 1. the token is spent by a conditional UPDATE (``WHERE spent IS false``); its row count proves
    the token was live, so of two concurrent submits exactly one succeeds and the other sees
-   "already submitted";
+   "already submitted" (a token spent or re-issued since the first read is caught here too);
 2. the same UPDATE unlinks the token from its roster entry and deletes its draft;
 3. the roster entry is marked responded, without a time;
 4. each answer sheet goes into the class's pool, sealed under the server's pool key, in a row
    with a random id and no trainee, digest or time.
+
+A batch (:func:`submit_many`) runs each step once for all its tokens, not once per token.
 
 The database then knows who has responded, but not what they answered.
 """
@@ -18,13 +23,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from anonymity.answers import Answers, AnswerValue, canonical
 from anonymity.keys import Keys, derive_keys
-from anonymity.locking import class_state
+from anonymity.locking import class_states
 from anonymity.models import VERSION_LENGTH, PoolEntry, Token
 from anonymity.retry import retryable
 from anonymity.sealing import seal_submission
@@ -94,74 +100,151 @@ Checked = tuple[str, list[tuple[str, Answers]] | None]
 def submit_checked(db: Database, secret: bytes, prepared: Sequence[Checked]) -> list[SubmitResult]:
     """:func:`submit_many` for submissions whose sheets :func:`check_sheets` has checked."""
     keys = derive_keys(secret)
-    with retryable(), db.write() as session:
-        connection = session.connection()
-        return [
-            _spend(connection, keys, token, checked)
-            if checked is not None
-            else SubmitResult.UNKNOWN_TOKEN
-            for token, checked in prepared
-        ]
+    # Digests and their first occurrence: a token twice in one batch is spent at most once.
+    digests = [
+        digest(keys.token_digest, token) if checked is not None else None
+        for token, checked in prepared
+    ]
+    first: dict[bytes, int] = {}
+    for index, token_digest in enumerate(digests):
+        if token_digest is not None:
+            first.setdefault(token_digest, index)
+    outcomes, ready = _prepare(db, keys, {d: prepared[i] for d, i in first.items()})
+    if ready:
+        with retryable(), db.write_connection() as connection:
+            outcomes.update(_spend_all(connection, ready))
+    results = []
+    for index, token_digest in enumerate(digests):
+        if token_digest is None:
+            results.append(SubmitResult.UNKNOWN_TOKEN)
+        elif first[token_digest] == index:
+            results.append(outcomes[token_digest])
+        else:  # the repeat of a token: the first occurrence took whatever there was
+            outcome = outcomes[token_digest]
+            repeat = (
+                SubmitResult.ALREADY_SUBMITTED if outcome is SubmitResult.SUBMITTED else outcome
+            )
+            results.append(repeat)
+    return results
 
 
-# Built once: the submit path runs these for every trainee, and building a statement costs
-# more than executing it.
-_READ_TOKEN = select(Token.class_id, Token.trainee_id, Token.spent).where(
-    Token.digest == bindparam("token_digest")
+@dataclass(frozen=True)
+class _Ready:
+    """A live token read before the write transaction, with its sheets already sealed."""
+
+    class_id: int
+    trainee_id: int
+    sealed: list[tuple[str, bytes]]
+
+
+# Built once: the submit path runs these for every batch, and building a statement costs
+# more than executing it. Each handles the whole batch, so a batch costs a handful of
+# statements however many submits it carries.
+_READ_TOKENS = select(Token.digest, Token.class_id, Token.trainee_id, Token.spent).where(
+    Token.digest.in_(bindparam("digests", expanding=True))
 )
-_LOCK_TRAINEE = select(Trainee.id).where(Trainee.id == bindparam("trainee_id")).with_for_update()
+_LOCK_TRAINEES = (
+    select(Trainee.id)
+    .where(Trainee.id.in_(bindparam("trainee_ids", expanding=True)))
+    .order_by(Trainee.id)
+    .with_for_update()
+)
+# A live token's digest names one roster entry and one class for the token's whole life (a
+# re-issue deletes the row and inserts a new digest), so the digest alone identifies what is
+# spent, and what was read before the write transaction still holds inside it.
 _SPEND = (
     update(Token)
-    .where(
-        Token.digest == bindparam("token_digest"),
-        Token.spent.is_(False),
-        Token.trainee_id == bindparam("trainee"),
-    )
+    .where(Token.digest.in_(bindparam("digests", expanding=True)), Token.spent.is_(False))
     .values(spent=True, trainee_id=None, draft=None)
+    .returning(Token.digest)
 )
-_IS_SPENT = select(Token.spent).where(Token.digest == bindparam("token_digest"))
-_MARK_RESPONDED = update(Trainee).where(Trainee.id == bindparam("trainee")).values(responded=True)
+_ARE_SPENT = select(Token.digest, Token.spent).where(
+    Token.digest.in_(bindparam("digests", expanding=True))
+)
+_MARK_RESPONDED = (
+    update(Trainee)
+    .where(Trainee.id.in_(bindparam("trainee_ids", expanding=True)))
+    .values(responded=True)
+)
 _POOL = insert(PoolEntry)
 
 
-def _spend(
-    connection: Connection, keys: Keys, token: str, checked: list[tuple[str, Answers]]
-) -> SubmitResult:
-    token_digest = digest(keys.token_digest, token)
-    row = connection.execute(_READ_TOKEN, {"token_digest": token_digest}).first()
-    if row is None:
-        return SubmitResult.UNKNOWN_TOKEN
-    class_id, trainee_id, spent = row
-    if spent:
-        return SubmitResult.ALREADY_SUBMITTED
-    if class_state(connection, class_id) != "open":
-        return SubmitResult.NOT_OPEN
-    sealed = [
-        (version, seal_submission(keys, class_id, version, answers)) for version, answers in checked
-    ]
-    # Roster row before token row: the lock order issue_tokens uses too.
-    connection.execute(_LOCK_TRAINEE, {"trainee_id": trainee_id})
-    spend = connection.execute(_SPEND, {"token_digest": token_digest, "trainee": trainee_id})
-    if spend.rowcount != 1:
-        # Another transaction spent or replaced the token after our first read.
-        now_spent = connection.execute(
-            _IS_SPENT, {"token_digest": token_digest}
-        ).scalar_one_or_none()
-        return SubmitResult.ALREADY_SUBMITTED if now_spent else SubmitResult.UNKNOWN_TOKEN
-    connection.execute(_MARK_RESPONDED, {"trainee": trainee_id})
+def _prepare(
+    db: Database, keys: Keys, submissions: Mapping[bytes, Checked]
+) -> tuple[dict[bytes, SubmitResult], dict[bytes, _Ready]]:
+    """Outcomes known from a read alone, and the live tokens with their sheets sealed.
+
+    Done before the write transaction because every writer queues on its lock: the less
+    happens inside, the more submits per second the database takes. The spend itself is
+    conditional, so a token spent or replaced after this read is caught there.
+    """
+    with retryable(), db.read_connection() as connection:
+        rows = connection.execute(_READ_TOKENS, {"digests": list(submissions)}).all()
+    found = {row.digest: row for row in rows}
+    outcomes: dict[bytes, SubmitResult] = {}
+    ready: dict[bytes, _Ready] = {}
+    for token_digest, (_, sheets) in submissions.items():
+        row = found.get(token_digest)
+        if row is None:
+            outcomes[token_digest] = SubmitResult.UNKNOWN_TOKEN
+        elif row.spent:
+            outcomes[token_digest] = SubmitResult.ALREADY_SUBMITTED
+        else:
+            assert sheets is not None
+            sealed = [
+                (version, seal_submission(keys, row.class_id, version, answers))
+                for version, answers in sheets
+            ]
+            ready[token_digest] = _Ready(row.class_id, row.trainee_id, sealed)
+    return outcomes, ready
+
+
+def _spend_all(connection: Connection, ready: Mapping[bytes, _Ready]) -> dict[bytes, SubmitResult]:
+    """Spend every token of ``ready`` whose class is open, and pool its sealed sheets."""
+    outcomes: dict[bytes, SubmitResult] = {}
+    # The class rows first: on PostgreSQL this is the shared lock that a release waits for.
+    states = class_states(connection, {entry.class_id for entry in ready.values()})
+    live = {}
+    for token_digest, entry in ready.items():
+        if states.get(entry.class_id) == "open":
+            live[token_digest] = entry
+        else:
+            outcomes[token_digest] = SubmitResult.NOT_OPEN
+    if not live:
+        return outcomes
+    if connection.dialect.name != "sqlite":  # SQLite's write lock already excludes everyone
+        # Roster rows before token rows: the lock order issue_tokens uses too.
+        trainee_ids = sorted(entry.trainee_id for entry in live.values())
+        connection.execute(_LOCK_TRAINEES, {"trainee_ids": trainee_ids}).all()
+    spent = set(connection.execute(_SPEND, {"digests": list(live)}).scalars())
+    lost = [token_digest for token_digest in live if token_digest not in spent]
+    if lost:
+        # Another transaction spent or replaced these tokens after they were read.
+        now_spent = dict(connection.execute(_ARE_SPENT, {"digests": lost}).tuples().all())
+        for token_digest in lost:
+            outcomes[token_digest] = (
+                SubmitResult.ALREADY_SUBMITTED
+                if now_spent.get(token_digest)
+                else SubmitResult.UNKNOWN_TOKEN
+            )
+    if not spent:
+        return outcomes
+    connection.execute(_MARK_RESPONDED, {"trainee_ids": sorted(live[d].trainee_id for d in spent)})
     connection.execute(
         _POOL,
         [
             {
                 "id": uuid.uuid4(),
-                "class_id": class_id,
+                "class_id": live[token_digest].class_id,
                 "questionnaire_version": version,
-                "sealed": value,
+                "sealed": sealed,
             }
-            for version, value in sealed
+            for token_digest in spent
+            for version, sealed in live[token_digest].sealed
         ],
     )
-    return SubmitResult.SUBMITTED
+    outcomes.update(dict.fromkeys(spent, SubmitResult.SUBMITTED))
+    return outcomes
 
 
 def check_sheets(sheets: Sheets) -> list[tuple[str, Answers]]:
