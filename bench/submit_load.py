@@ -37,6 +37,8 @@ from survey.windows import open_class
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-" + "0123456789abcdef" * 3
+#: Delay between the arrivals of two clients (64 clients: all connected after 0.3 s).
+RAMP_UP_SECONDS = 0.005
 
 
 def answer(question: Question, i: int) -> int | str | list[str]:
@@ -204,7 +206,11 @@ async def _run(port: int, cookies: list[str], clients: int, result: LoadResult) 
     for index in range(len(cookies)):
         queue.put_nowait(index)
 
-    async def client() -> None:
+    async def client(number: int) -> None:
+        # Phones arrive over time, not in one instant: with a burst of connections at once, the
+        # kernel hands them to whichever worker process is awake first, and a worker that got
+        # too many stays slower for the whole run (keep-alive connections never move).
+        await asyncio.sleep(number * RAMP_UP_SECONDS)
         connection = _Connection(port)
         while not queue.empty():
             index = queue.get_nowait()
@@ -224,7 +230,7 @@ async def _run(port: int, cookies: list[str], clients: int, result: LoadResult) 
         connection.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(number) for number in range(clients)))
     result.seconds = time.perf_counter() - started
 
 
