@@ -40,7 +40,8 @@ def health(state: State) -> str:
 #: Threads running request handlers per worker process. Handlers are short and hold the GIL
 #: for most of their time; past a few threads, more only add switching (measured on the
 #: submit path with two workers on two cores: 40 threads 374–441 submits/s, 8 threads
-#: 419–502 submits/s with a shorter tail; see bench/submit_bench.py).
+#: 419–502 submits/s with a shorter tail; later, 1 to 16 threads all fell within the
+#: run-to-run spread; see bench/submit_bench.py).
 HANDLER_THREADS = 8
 
 
