@@ -178,6 +178,8 @@ def _prepare(
     happens inside, the more submits per second the database takes. The spend itself is
     conditional, so a token spent or replaced after this read is caught there.
     """
+    if not submissions:
+        return {}, {}
     with retryable(), db.read_connection() as connection:
         rows = connection.execute(_READ_TOKENS, {"digests": list(submissions)}).all()
     found = {row.digest: row for row in rows}

@@ -5,16 +5,19 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+import anonymity.submission
 from anonymity.batching import GroupCommit
 from anonymity.errors import RetryLaterError
 from anonymity.issuing import issue_tokens
 from anonymity.models import PoolEntry, Token
-from anonymity.submission import SubmitResult
+from anonymity.submission import SubmitResult, submit, submit_many
 from survey.db.engine import Database
+from survey.programme.models import TrainingClass
 from tests.anonymity.conftest import MakeClass
 
 SHEETS = [("v-satisfaction", {"overall": 5}), ("v-teaching", {"teaching.c01.overall": 4})]
@@ -111,3 +114,44 @@ def test_a_malformed_sheet_is_the_callers_error_alone(
     with pytest.raises(ValueError, match="at least one"):
         group.submit(token, [])
     assert group.submit(token, SHEETS) is SubmitResult.SUBMITTED
+
+
+@pytest.mark.parametrize("change", ["spent", "reissued", "closed"])
+def test_a_change_between_the_read_and_the_spend_is_caught(
+    any_db: Database,
+    secret: bytes,
+    make_class: MakeClass,
+    monkeypatch: pytest.MonkeyPatch,
+    change: str,
+) -> None:
+    """Tokens are read and sealed before the write lock; what happens in between still counts."""
+    class_id, trainees = make_class(trainees=2)
+    tokens = issue_tokens(any_db, secret, trainees)
+    token, bystander = tokens[trainees[0]], tokens[trainees[1]]
+    original = anonymity.submission._prepare
+
+    def prepare_then_change(*args: Any) -> Any:
+        prepared = original(*args)
+        # Once: the competing submit below passes through here too.
+        monkeypatch.setattr(anonymity.submission, "_prepare", original)
+        if change == "spent":
+            assert submit(any_db, secret, token, SHEETS) is SubmitResult.SUBMITTED
+        elif change == "reissued":
+            issue_tokens(any_db, secret, [trainees[0]])
+        else:
+            with any_db.write() as session:
+                session.execute(
+                    update(TrainingClass).where(TrainingClass.id == class_id).values(state="closed")
+                )
+        return prepared
+
+    monkeypatch.setattr(anonymity.submission, "_prepare", prepare_then_change)
+    results = submit_many(any_db, secret, [(token, SHEETS), (bystander, SHEETS)])
+    expected = {
+        "spent": [SubmitResult.ALREADY_SUBMITTED, SubmitResult.SUBMITTED],
+        "reissued": [SubmitResult.UNKNOWN_TOKEN, SubmitResult.SUBMITTED],
+        "closed": [SubmitResult.NOT_OPEN, SubmitResult.NOT_OPEN],
+    }[change]
+    assert results == expected
+    # Exactly the sheets of the submits that say so are pooled: the first spend's, the bystander's.
+    assert pooled(any_db) == 2 * ((change == "spent") + (expected[1] is SubmitResult.SUBMITTED))
