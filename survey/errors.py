@@ -7,3 +7,9 @@ class UserError(Exception):
     """A mistake in input or configuration. The CLI prints it as one line and exits non-zero."""
 
     exit_code = 1
+
+
+class UsageError(UserError):
+    """A wrong argument: a value that names nothing loaded, such as a year (exit 2)."""
+
+    exit_code = 2

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from survey.cli.context import AppContext
 from survey.errors import UserError
 from survey.programme.models import Project, TrainingClass
+from survey.programme.selection import select_programme
 from survey.roster.models import Trainee
-from survey.roster.programmes import select_programme
 from survey.timezone import format_local, now, parse_local, today_local
 from survey.windows import close_class, open_class
 

@@ -15,8 +15,8 @@ from reporting.export_json import report_to_dict
 from reporting.export_xlsx import report_xlsx
 from survey.cli.context import AppContext
 from survey.errors import UserError
-from survey.roster.programmes import select_programme
-from survey.staff.results import QUESTIONNAIRES, class_inputs
+from survey.programme.selection import select_programme
+from survey.results import QUESTIONNAIRES, class_inputs
 
 
 def _only_project(data: dict[str, Any], project: int) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from survey.cli.classes import classes_of
 from survey.cli.context import AppContext
 from survey.errors import UserError
+from survey.programme.selection import select_programme
 from survey.roster.cells import parse_mobile
 from survey.roster.models import Trainee
-from survey.roster.programmes import select_programme
 from survey.slips.issue import issue_slips, outstanding
 from survey.slips.render import slips_csv, slips_html
 

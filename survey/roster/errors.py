@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from survey.errors import UserError
+from survey.errors import UsageError, UserError
 
 
-class RosterUsageError(UserError):
-    """A wrong argument: an unknown province or project, a year that is not loaded (exit 2)."""
-
-    exit_code = 2
+class RosterUsageError(UsageError):
+    """A wrong argument of a roster command: an unknown province or project (exit 2)."""
 
 
 class PurgeRefusedError(UserError):

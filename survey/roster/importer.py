@@ -38,12 +38,12 @@ from survey.programme.models import (
     TrainingClass,
 )
 from survey.programme.names import normalise, strip_authority
+from survey.programme.selection import select_programme
 from survey.roster.cells import parse_mobile
 from survey.roster.errors import ConcurrentChangeError, RosterUsageError
 from survey.roster.findings import Finding, error, warning
 from survey.roster.matching import ProjectMatcher
 from survey.roster.models import Trainee
-from survey.roster.programmes import select_programme
 from survey.roster.reading import ReadResult, RosterFile, RosterSheet, read_roster
 from survey.roster.validation import (
     Entry,

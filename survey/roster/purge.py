@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from survey.db.engine import Database
 from survey.programme.models import Project, TrainingClass
+from survey.programme.selection import select_programme
 from survey.roster.errors import PurgeRefusedError, RosterUsageError
 from survey.roster.models import Trainee
-from survey.roster.programmes import select_programme
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from survey.programme.models import (
     SeatAllocation,
     TrainingClass,
 )
+from survey.programme.selection import select_programme
 from survey.roster.models import Trainee
-from survey.roster.programmes import select_programme
 
 
 @dataclass(frozen=True)

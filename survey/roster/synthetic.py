@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from survey.db.engine import Database
 from survey.programme.models import Project, Province, SeatAllocation
+from survey.programme.selection import select_programme
 from survey.roster.layout import ANNEX3_KEYS, annex3_rows
-from survey.roster.programmes import select_programme
 
 #: The unassigned mobile prefix synthetic numbers use (see the module docstring).
 MOBILE_PREFIX = "154"

@@ -10,6 +10,7 @@ the base, province and ministry pages and the JSON API are built on.
 * :mod:`~survey.staff.audit` the audit log;
 * :mod:`~survey.staff.rates` invited, responded and response rates (counts only);
 * :mod:`~survey.staff.windows` opening, extending and closing survey windows, audited;
-* :mod:`~survey.staff.review` the free-text review;
-* :mod:`~survey.staff.results` reports built from released responses.
+* :mod:`~survey.staff.review` the free-text review.
+
+Reports from released responses (:mod:`survey.results`) serve the CLI as well as these pages.
 """

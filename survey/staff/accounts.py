@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from survey.db.engine import Database
 from survey.errors import UserError
 from survey.programme.lookup import Lookup
-from survey.roster.programmes import select_programme
+from survey.programme.selection import select_programme
 from survey.staff.access import ROLE_LABELS, Principal, Role
 from survey.staff.audit import CLI_ACTOR, record
 from survey.staff.models import NAME_LENGTH, ApiToken, StaffSession, StaffUser

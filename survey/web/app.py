@@ -15,8 +15,8 @@ from litestar.template.config import TemplateConfig
 
 from anonymity.batching import GroupCommit
 from survey.db.engine import Database
+from survey.results import ReportCache
 from survey.settings import Settings
-from survey.staff.results import ReportCache
 from survey.web.access_log import access_log_middleware
 from survey.web.headers import security_headers_middleware
 from survey.web.staff.errors import exception_handler

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from survey.db.engine import Database
+from survey.errors import UsageError
 from survey.programme.models import Project, TrainingClass
 from survey.roster.errors import RosterUsageError
 from survey.roster.importer import ImportResult, import_rosters
@@ -416,7 +417,7 @@ def test_file_level_errors_block_the_import(programme_db: Database, write_xlsx: 
 def test_usage_errors(db: Database, programme_db: Database, write_xlsx: WriteXlsx) -> None:
     with pytest.raises(RosterUsageError, match="没有要导入的文件"):
         import_rosters(programme_db, [])
-    with pytest.raises(RosterUsageError, match="没有 2019 年的培训项目"):
+    with pytest.raises(UsageError, match="没有 2019 年的培训项目"):
         import_rosters(programme_db, [write_xlsx("a.xlsx", annex3([]))], year=2019)
 
 

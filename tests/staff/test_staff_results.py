@@ -94,7 +94,7 @@ def test_reports_are_cached_until_something_changes(results_world: StaffWorld) -
     world = results_world
     cache = world.app.state.reports
     with world.db.read() as session:
-        from survey.roster.programmes import select_programme
+        from survey.programme.selection import select_programme
 
         programme_id = select_programme(session, None).id
     first = cache.report(world.db, programme_id, "satisfaction", 5)

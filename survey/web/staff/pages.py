@@ -12,7 +12,7 @@ from litestar.response import Template
 from sqlalchemy.orm import Session
 
 from survey.programme.models import Programme, Province, TrainingBase, TrainingClass
-from survey.roster.programmes import select_programme
+from survey.programme.selection import select_programme
 from survey.staff.access import Principal, require_base, require_province
 from survey.staff.rates import ClassRow, class_rows
 

@@ -17,9 +17,9 @@ from reporting.model import Report
 from survey.db.engine import Database
 from survey.errors import UserError
 from survey.programme.models import TrainingBase
+from survey.results import QUESTIONNAIRES, ReportCache
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import audit
-from survey.staff.results import QUESTIONNAIRES, ReportCache
 from survey.staff.review import published_comments
 from survey.timezone import now
 from survey.web.staff.auth import staff_dependencies

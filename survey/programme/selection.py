@@ -1,13 +1,12 @@
-"""Choosing the programme a roster command works on."""
+"""Choosing the programme (the year of the notice) a command or page works on."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.errors import UserError
+from survey.errors import UsageError, UserError
 from survey.programme.models import Programme
-from survey.roster.errors import RosterUsageError
 
 
 def select_programme(session: Session, year: int | None) -> Programme:
@@ -20,7 +19,7 @@ def select_programme(session: Session, year: int | None) -> Programme:
     programme = session.scalar(select(Programme).where(Programme.year == year))
     if programme is None:
         loaded = "、".join(str(y) for y in session.scalars(select(Programme.year)))
-        raise RosterUsageError(
+        raise UsageError(
             f"没有 {year} 年的培训项目（已载入：{loaded or '无'}）："
             f"请先运行 `survey programme load {year}` 或换一个年份"
         )
