@@ -226,36 +226,28 @@ class BaseController(Controller):
         with database.read() as session:
             row = visible_class(session, principal, class_id)
             _issuable(row.state)
-            if number is None:
+
+            def refused(error: str, status: int) -> Template:
                 return page(
                     principal,
                     "staff/reissue.html",
                     f"补发纸条：{row.name}",
                     row=row,
-                    error=f"手机号{problem}",
-                    status=400,
+                    error=error,
+                    status=status,
                 )
+
+            if number is None:
+                return refused(f"手机号{problem}", 400)
             trainee = session.scalar(
                 select(Trainee).where(Trainee.class_id == class_id, Trainee.mobile == number)
             )
             if trainee is None:
-                return page(
-                    principal,
-                    "staff/reissue.html",
-                    f"补发纸条：{row.name}",
-                    row=row,
-                    error="本班名单中没有这个手机号，请核对（名单由省级单位报送，需项目办导入）",
-                    status=404,
+                return refused(
+                    "本班名单中没有这个手机号，请核对（名单由省级单位报送，需项目办导入）", 404
                 )
             if trainee.responded:
-                return page(
-                    principal,
-                    "staff/reissue.html",
-                    f"补发纸条：{row.name}",
-                    row=row,
-                    error="该学员已经提交，不需要补发（补发会让同一人提交两次）",
-                    status=409,
-                )
+                return refused("该学员已经提交，不需要补发（补发会让同一人提交两次）", 409)
             trainee_id = trainee.id
         slips = issue_slips(database, secret, settings.public_url, [trainee_id])
         audit(database, principal, "slip_reissue", f"class:{class_id}", f"{row.name}：1 人", now())
