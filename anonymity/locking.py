@@ -26,21 +26,7 @@ from sqlalchemy import Connection, bindparam, select
 from anonymity.errors import UnknownClassError
 from survey.programme.models import TrainingClass
 
-_CLASS_STATE = (
-    select(TrainingClass.state)
-    .where(TrainingClass.id == bindparam("class_id"))
-    .with_for_update(read=True, key_share=True)
-)
-
-
-def class_state(connection: Connection, class_id: int) -> str:
-    """The class's state, holding a shared lock on its row until the transaction ends."""
-    state = connection.execute(_CLASS_STATE, {"class_id": class_id}).scalar_one_or_none()
-    if state is None:
-        raise UnknownClassError(f"no training class {class_id}")
-    return state
-
-
+# One statement for every shared class lock: submit, draft and issue all take them this way.
 _CLASS_STATES = (
     select(TrainingClass.id, TrainingClass.state)
     .where(TrainingClass.id.in_(bindparam("class_ids", expanding=True)))
@@ -50,11 +36,20 @@ _CLASS_STATES = (
 
 
 def class_states(connection: Connection, class_ids: Iterable[int]) -> dict[int, str]:
-    """:func:`class_state` of several classes (locked in id order); absent ids are left out."""
+    """The states of these classes, holding shared locks on their rows (taken in id order)
+    until the transaction ends; ids of no class are left out."""
     wanted = sorted(set(class_ids))
     if not wanted:
         return {}
     return dict(connection.execute(_CLASS_STATES, {"class_ids": wanted}).tuples().all())
+
+
+def class_state(connection: Connection, class_id: int) -> str:
+    """The class's state, holding a shared lock on its row until the transaction ends."""
+    state = class_states(connection, [class_id]).get(class_id)
+    if state is None:
+        raise UnknownClassError(f"no training class {class_id}")
+    return state
 
 
 def lock_class_for_release(connection: Connection, class_id: int) -> str:
@@ -69,9 +64,4 @@ def lock_class_for_release(connection: Connection, class_id: int) -> str:
 
 def lock_classes_shared(connection: Connection, class_ids: Iterable[int]) -> None:
     """Hold shared locks on these class rows (in id order) until the transaction ends."""
-    connection.execute(
-        select(TrainingClass.id)
-        .where(TrainingClass.id.in_(sorted(set(class_ids))))
-        .order_by(TrainingClass.id)
-        .with_for_update(read=True, key_share=True)
-    ).all()
+    class_states(connection, class_ids)

@@ -147,11 +147,12 @@ def test_a_change_between_the_read_and_the_spend_is_caught(
 
     monkeypatch.setattr(anonymity.submission, "_prepare", prepare_then_change)
     results = submit_many(any_db, secret, [(token, SHEETS), (bystander, SHEETS)])
-    expected = {
-        "spent": [SubmitResult.ALREADY_SUBMITTED, SubmitResult.SUBMITTED],
-        "reissued": [SubmitResult.UNKNOWN_TOKEN, SubmitResult.SUBMITTED],
-        "closed": [SubmitResult.NOT_OPEN, SubmitResult.NOT_OPEN],
+    # Each outcome, and the submits whose two sheets are pooled: the competing spend's and the
+    # bystander's where they went through.
+    expected, submitted = {
+        "spent": ([SubmitResult.ALREADY_SUBMITTED, SubmitResult.SUBMITTED], 2),
+        "reissued": ([SubmitResult.UNKNOWN_TOKEN, SubmitResult.SUBMITTED], 1),
+        "closed": ([SubmitResult.NOT_OPEN, SubmitResult.NOT_OPEN], 0),
     }[change]
     assert results == expected
-    # Exactly the sheets of the submits that say so are pooled: the first spend's, the bystander's.
-    assert pooled(any_db) == 2 * ((change == "spent") + (expected[1] is SubmitResult.SUBMITTED))
+    assert pooled(any_db) == 2 * submitted
