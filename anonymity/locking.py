@@ -41,7 +41,7 @@ def class_states(connection: Connection, class_ids: Iterable[int]) -> dict[int, 
     wanted = sorted(set(class_ids))
     if not wanted:
         return {}
-    return dict(connection.execute(_CLASS_STATES, {"class_ids": wanted}).tuples().all())
+    return dict(connection.execute(_CLASS_STATES, {"class_ids": wanted}).all())
 
 
 def class_state(connection: Connection, class_id: int) -> str:

@@ -222,7 +222,7 @@ def _spend_all(connection: Connection, ready: Mapping[bytes, _Ready]) -> dict[by
     lost = [token_digest for token_digest in live if token_digest not in spent]
     if lost:
         # Another transaction spent or replaced these tokens after they were read.
-        now_spent = dict(connection.execute(_ARE_SPENT, {"digests": lost}).tuples().all())
+        now_spent = dict(connection.execute(_ARE_SPENT, {"digests": lost}).all())
         for token_digest in lost:
             outcomes[token_digest] = (
                 SubmitResult.ALREADY_SUBMITTED
