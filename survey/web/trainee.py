@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
@@ -22,7 +23,7 @@ from anonymity.drafts import save_draft
 from anonymity.errors import InvalidTokenError, RetryLaterError
 from anonymity.issuing import TokenStatus, open_token
 from anonymity.keys import derive_keys
-from anonymity.submission import SubmitResult
+from anonymity.submission import Sheets, SubmitResult
 from anonymity.tokens import TOKEN_LENGTH, parse_code, sign_cookie, unsign_cookie, unsign_link
 from questionnaires.expand import is_shown
 from questionnaires.model import Answers
@@ -187,6 +188,17 @@ def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
         return _message(*CLOSED)
     answers: Answers = dict(state.draft or {})
     return Visit(token, state.class_id, answers, app_state.flows.get(database, state.class_id))
+
+
+def _ready_to_submit(request: Request[Any, Any, Any]) -> tuple[str, Sheets] | Template | Redirect:
+    """The token and its validated sheets, or the page to show instead of submitting."""
+    visit = _visit(request)
+    if isinstance(visit, Template):
+        return visit
+    clean, errors = visit.flow.validate_all(visit.answers)
+    if errors:
+        return Redirect(f"/s/p/{visit.flow.first_page_with(list(errors))}", status_code=303)
+    return visit.token, [(d.version, a) for d, a in visit.flow.split(clean)]
 
 
 def _form_data(data: dict[str, Any]) -> dict[str, list[str]]:
@@ -360,19 +372,16 @@ class TraineeController(Controller):
             context={"title": "确认提交", "total": visit.flow.count, "last_page": last},
         )
 
-    @post("/s/submit", sync_to_thread=True)
-    def submit_answers(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @post("/s/submit")
+    async def submit_answers(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """Spend the token and pool the sealed answers; acknowledged only after the commit."""
-        visit = _visit(request)
-        if isinstance(visit, Template):
-            return visit
-        answers = visit.answers
-        clean, errors = visit.flow.validate_all(answers)
-        if errors:
-            return Redirect(f"/s/p/{visit.flow.first_page_with(list(errors))}", status_code=303)
-        parts = [(d.version, a) for d, a in visit.flow.split(clean)]
+        # The reads and checks run on a thread; the wait for the shared commit runs on the
+        # event loop, so waiting submits hold no thread and can all join the next batch.
+        ready = await anyio.to_thread.run_sync(_ready_to_submit, request)
+        if not isinstance(ready, tuple):
+            return ready
         try:
-            result = request.app.state.submits.submit(visit.token, parts)
+            result = await request.app.state.submits.submit(*ready)
         except RetryLaterError:
             return _message(*RETRY, kind="warn", status=503)
         if result is SubmitResult.SUBMITTED:

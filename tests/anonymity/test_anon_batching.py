@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
 
+import anonymity.batching
 import anonymity.submission
 from anonymity.batching import GroupCommit
 from anonymity.errors import RetryLaterError
 from anonymity.issuing import issue_tokens
 from anonymity.models import PoolEntry, Token
-from anonymity.submission import SubmitResult, submit, submit_many
+from anonymity.submission import Sheets, SubmitResult, submit, submit_many
 from survey.db.engine import Database
 from survey.programme.models import TrainingClass
 from tests.anonymity.conftest import MakeClass
@@ -23,12 +23,14 @@ from tests.anonymity.conftest import MakeClass
 SHEETS = [("v-satisfaction", {"overall": 5}), ("v-teaching", {"teaching.c01.overall": 4})]
 
 
-def run_threads(count: int, target: Callable[[], object]) -> None:
-    threads = [threading.Thread(target=target) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+def submit_at_once(group: GroupCommit, tokens: list[str], sheets: Sheets = SHEETS) -> list[Any]:
+    """Every submit started in the same instant on one event loop: results, or the errors."""
+
+    async def run() -> list[Any]:
+        calls = [group.submit(token, sheets) for token in tokens]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    return asyncio.run(run())
 
 
 def pooled(db: Database) -> int:
@@ -37,28 +39,44 @@ def pooled(db: Database) -> int:
 
 
 def test_many_tokens_at_once_are_all_submitted(
-    any_db: Database, secret: bytes, make_class: MakeClass
+    any_db: Database, secret: bytes, make_class: MakeClass, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, trainees = make_class(trainees=40)
     tokens = list(issue_tokens(any_db, secret, trainees).values())
     group = GroupCommit(any_db, secret)
-    results: list[SubmitResult] = []
-    queue = list(tokens)
-    lock = threading.Lock()
+    batches: list[int] = []
+    original = anonymity.batching.submit_checked
 
-    def worker() -> None:
-        while True:
-            with lock:
-                if not queue:
-                    return
-                token = queue.pop()
-            results.append(group.submit(token, SHEETS))
+    def counted(db: Database, key: bytes, prepared: list[Any]) -> list[SubmitResult]:
+        batches.append(len(prepared))
+        return original(db, key, prepared)
 
-    run_threads(16, worker)
+    monkeypatch.setattr(anonymity.batching, "submit_checked", counted)
+    results = submit_at_once(group, tokens)
     assert Counter(results) == {SubmitResult.SUBMITTED: 40}
+    # All forty queued before the first batch started: they share one commit.
+    assert batches == [40]
     assert pooled(any_db) == 80
     with any_db.read() as session:
         assert session.scalar(select(func.count()).where(Token.spent.is_(True))) == 40
+
+
+def test_a_batch_is_at_most_max_batch(
+    any_db: Database, secret: bytes, make_class: MakeClass, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, trainees = make_class(trainees=5)
+    tokens = list(issue_tokens(any_db, secret, trainees).values())
+    monkeypatch.setattr(anonymity.batching, "MAX_BATCH", 2)
+    batches: list[int] = []
+    original = anonymity.batching.submit_checked
+
+    def counted(db: Database, key: bytes, prepared: list[Any]) -> list[SubmitResult]:
+        batches.append(len(prepared))
+        return original(db, key, prepared)
+
+    monkeypatch.setattr(anonymity.batching, "submit_checked", counted)
+    assert submit_at_once(GroupCommit(any_db, secret), tokens) == [SubmitResult.SUBMITTED] * 5
+    assert batches == [2, 2, 1]
 
 
 def test_the_same_token_twice_at_once_submits_once(
@@ -66,9 +84,7 @@ def test_the_same_token_twice_at_once_submits_once(
 ) -> None:
     _, trainees = make_class(trainees=1)
     (token,) = issue_tokens(any_db, secret, trainees).values()
-    group = GroupCommit(any_db, secret)
-    results: list[SubmitResult] = []
-    run_threads(8, lambda: results.append(group.submit(token, SHEETS)))
+    results = submit_at_once(GroupCommit(any_db, secret), [token] * 8)
     assert Counter(results) == {SubmitResult.SUBMITTED: 1, SubmitResult.ALREADY_SUBMITTED: 7}
     assert pooled(any_db) == 2
 
@@ -79,41 +95,59 @@ def test_a_failed_batch_tells_every_caller_and_writes_nothing(
     _, trainees = make_class(trainees=3)
     tokens = list(issue_tokens(any_db, secret, trainees).values())
     group = GroupCommit(any_db, secret)
-    import anonymity.batching
 
     def failing(*_: object) -> list[SubmitResult]:
         raise RetryLaterError("database is locked")
 
     monkeypatch.setattr(anonymity.batching, "submit_checked", failing)
-    errors: list[BaseException] = []
-
-    def attempt(token: str) -> None:
-        try:
-            group.submit(token, SHEETS)
-        except RetryLaterError as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=attempt, args=(t,)) for t in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert len(errors) == 3
+    errors = submit_at_once(group, tokens)
+    assert [type(error) for error in errors] == [RetryLaterError] * 3
     monkeypatch.undo()
     assert pooled(any_db) == 0
     # The tokens are still live: the trainees can try again.
-    assert [group.submit(t, SHEETS) for t in tokens] == [SubmitResult.SUBMITTED] * 3
+    assert submit_at_once(group, tokens) == [SubmitResult.SUBMITTED] * 3
+
+
+def test_a_caller_that_goes_away_does_not_stop_its_batch(
+    any_db: Database, secret: bytes, make_class: MakeClass
+) -> None:
+    """A closed connection cancels its request; the others of the batch are still answered."""
+    _, trainees = make_class(trainees=3)
+    tokens = list(issue_tokens(any_db, secret, trainees).values())
+    group = GroupCommit(any_db, secret)
+
+    async def run() -> list[Any]:
+        calls = [asyncio.ensure_future(group.submit(token, SHEETS)) for token in tokens]
+        await asyncio.sleep(0)  # all three are queued
+        calls[1].cancel()
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    results = asyncio.run(run())
+    assert results[0] is SubmitResult.SUBMITTED
+    assert isinstance(results[1], asyncio.CancelledError)
+    assert results[2] is SubmitResult.SUBMITTED
+    # The cancelled caller's submit was already queued: it went through all the same, and the
+    # trainee finds it "already submitted" on the next visit.
+    assert pooled(any_db) == 6
 
 
 def test_a_malformed_sheet_is_the_callers_error_alone(
     any_db: Database, secret: bytes, make_class: MakeClass
 ) -> None:
-    _, trainees = make_class(trainees=1)
-    (token,) = issue_tokens(any_db, secret, trainees).values()
+    _, trainees = make_class(trainees=2)
+    tokens = list(issue_tokens(any_db, secret, trainees).values())
     group = GroupCommit(any_db, secret)
-    with pytest.raises(ValueError, match="at least one"):
-        group.submit(token, [])
-    assert group.submit(token, SHEETS) is SubmitResult.SUBMITTED
+
+    async def run() -> list[Any]:
+        return await asyncio.gather(
+            group.submit(tokens[0], []), group.submit(tokens[1], SHEETS), return_exceptions=True
+        )
+
+    malformed, submitted = asyncio.run(run())
+    assert isinstance(malformed, ValueError)
+    assert "at least one" in str(malformed)
+    assert submitted is SubmitResult.SUBMITTED
+    assert submit_at_once(group, tokens[:1]) == [SubmitResult.SUBMITTED]
 
 
 @pytest.mark.parametrize("change", ["spent", "reissued", "closed"])

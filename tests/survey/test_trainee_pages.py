@@ -182,7 +182,7 @@ def test_a_busy_database_asks_to_retry_and_keeps_the_token(
         flow = Flow(class_definitions(session, class_id), class_plan(session, class_id))
     app = create_app(app_settings, programme_db)
 
-    def busy(*_: object) -> None:
+    async def busy(*_: object) -> None:
         raise RetryLaterError("database is locked")
 
     with TestClient(app=app) as client:
