@@ -38,11 +38,12 @@ def health(state: State) -> str:
 
 
 #: Threads running request handlers per worker process. Handlers are short and hold the GIL
-#: for most of their time; past a few threads, more only add switching (measured on the
-#: submit path with two workers on two cores: 40 threads 374–441 submits/s, 8 threads
-#: 419–502 submits/s with a shorter tail; later, 1 to 16 threads all fell within the
-#: run-to-run spread; see bench/submit_bench.py).
-HANDLER_THREADS = 8
+#: for most of their time, so more threads mostly add switching; fewer let one slow request
+#: (a staff export, say) hold up more of the others. Measured on the submit path (two workers,
+#: two cores, 64 clients, bench/submit_bench.py), three interleaved runs each: 8 threads
+#: 740–794 submits/s with p99 142–167 ms, 4 threads 841–892/s with p99 100–109 ms, 2 threads
+#: 902–917/s with p99 102–107 ms. Four keeps most of the gain and three threads free.
+HANDLER_THREADS = 4
 
 
 def _limit_threads() -> None:
