@@ -69,7 +69,8 @@ class GroupCommit:
                     None, submit_checked, self._db, self._secret, prepared
                 )
             except asyncio.CancelledError:  # the loop is shutting down: nobody is told anything
-                for pending in batch + self._queue:
+                waiting, self._queue = batch + self._queue, []
+                for pending in waiting:
                     pending.result.cancel()
                 raise
             except Exception as error:  # every caller of the batch hears why, e.g. RetryLater

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import Counter
 from typing import Any
 
@@ -129,6 +130,46 @@ def test_a_caller_that_goes_away_does_not_stop_its_batch(
     # The cancelled caller's submit was already queued: it went through all the same, and the
     # trainee finds it "already submitted" on the next visit.
     assert pooled(any_db) == 6
+
+
+def test_a_loop_shutting_down_mid_batch_leaves_nothing_queued(
+    any_db: Database, secret: bytes, make_class: MakeClass, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Callers of a cancelled batch, and those behind it, are cancelled, not left hanging."""
+    _, trainees = make_class(trainees=3)
+    tokens = list(issue_tokens(any_db, secret, trainees).values())
+    group = GroupCommit(any_db, secret)
+    started, finish = threading.Event(), threading.Event()
+    original = anonymity.batching.submit_checked
+
+    def slow(db: Database, key: bytes, prepared: list[Any]) -> list[SubmitResult]:
+        started.set()
+        finish.wait(10)
+        return original(db, key, prepared)
+
+    monkeypatch.setattr(anonymity.batching, "submit_checked", slow)
+
+    async def run() -> list[Any]:
+        first = asyncio.ensure_future(group.submit(tokens[0], SHEETS))
+        await asyncio.to_thread(started.wait, 10)  # the first batch is committing
+        behind = asyncio.ensure_future(group.submit(tokens[1], SHEETS))
+        await asyncio.sleep(0)
+        assert group._drain is not None
+        group._drain.cancel()
+        outcomes = await asyncio.gather(first, behind, return_exceptions=True)
+        finish.set()
+        return outcomes
+
+    outcomes = asyncio.run(run())
+    assert [type(outcome) for outcome in outcomes] == [asyncio.CancelledError] * 2
+    monkeypatch.undo()
+    # The batch already handed to the database finished on its thread; the submit queued behind
+    # it was dropped, not carried over into the next loop's first batch: its token is still live.
+    assert submit_at_once(group, tokens) == [
+        SubmitResult.ALREADY_SUBMITTED,
+        SubmitResult.SUBMITTED,
+        SubmitResult.SUBMITTED,
+    ]
 
 
 def test_a_malformed_sheet_is_the_callers_error_alone(
