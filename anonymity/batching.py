@@ -4,7 +4,7 @@ A durable commit costs a disk flush (``synchronous=FULL`` on SQLite, WAL flush o
 and SQLite admits one writer at a time, so one transaction per submit caps a server at a few
 hundred submits per second however many threads it has. Here submits wait on the event loop,
 not in threads: whatever has queued while one batch commits becomes the next batch, run in one
-transaction with :func:`~anonymity.submission.submit_checked` on a thread of its own, and each
+transaction with :func:`~anonymity.submission.submit_checked` on a worker thread, and each
 caller hears its own result after the commit.
 
 Waiting without a thread matters: when each waiting submit held a thread, a batch could never
