@@ -39,12 +39,14 @@ def pooled(db: Database) -> int:
         return session.scalar(select(func.count()).select_from(PoolEntry)) or 0
 
 
-def test_many_tokens_at_once_are_all_submitted(
-    any_db: Database, secret: bytes, make_class: MakeClass, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _, trainees = make_class(trainees=40)
-    tokens = list(issue_tokens(any_db, secret, trainees).values())
-    group = GroupCommit(any_db, secret)
+def live_tokens(db: Database, secret: bytes, make_class: MakeClass, count: int) -> list[str]:
+    """``count`` live tokens of one new open class."""
+    _, trainees = make_class(trainees=count)
+    return list(issue_tokens(db, secret, trainees).values())
+
+
+def record_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every batch committed from now on, in order."""
     batches: list[int] = []
     original = anonymity.batching.submit_checked
 
@@ -53,6 +55,15 @@ def test_many_tokens_at_once_are_all_submitted(
         return original(db, key, prepared)
 
     monkeypatch.setattr(anonymity.batching, "submit_checked", counted)
+    return batches
+
+
+def test_many_tokens_at_once_are_all_submitted(
+    any_db: Database, secret: bytes, make_class: MakeClass, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tokens = live_tokens(any_db, secret, make_class, 40)
+    group = GroupCommit(any_db, secret)
+    batches = record_batches(monkeypatch)
     results = submit_at_once(group, tokens)
     assert Counter(results) == {SubmitResult.SUBMITTED: 40}
     # All forty queued before the first batch started: they share one commit.
@@ -65,17 +76,9 @@ def test_many_tokens_at_once_are_all_submitted(
 def test_a_batch_is_at_most_max_batch(
     any_db: Database, secret: bytes, make_class: MakeClass, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, trainees = make_class(trainees=5)
-    tokens = list(issue_tokens(any_db, secret, trainees).values())
+    tokens = live_tokens(any_db, secret, make_class, 5)
     monkeypatch.setattr(anonymity.batching, "MAX_BATCH", 2)
-    batches: list[int] = []
-    original = anonymity.batching.submit_checked
-
-    def counted(db: Database, key: bytes, prepared: list[Any]) -> list[SubmitResult]:
-        batches.append(len(prepared))
-        return original(db, key, prepared)
-
-    monkeypatch.setattr(anonymity.batching, "submit_checked", counted)
+    batches = record_batches(monkeypatch)
     assert submit_at_once(GroupCommit(any_db, secret), tokens) == [SubmitResult.SUBMITTED] * 5
     assert batches == [2, 2, 1]
 
@@ -83,8 +86,7 @@ def test_a_batch_is_at_most_max_batch(
 def test_the_same_token_twice_at_once_submits_once(
     any_db: Database, secret: bytes, make_class: MakeClass
 ) -> None:
-    _, trainees = make_class(trainees=1)
-    (token,) = issue_tokens(any_db, secret, trainees).values()
+    (token,) = live_tokens(any_db, secret, make_class, 1)
     results = submit_at_once(GroupCommit(any_db, secret), [token] * 8)
     assert Counter(results) == {SubmitResult.SUBMITTED: 1, SubmitResult.ALREADY_SUBMITTED: 7}
     assert pooled(any_db) == 2
@@ -93,8 +95,7 @@ def test_the_same_token_twice_at_once_submits_once(
 def test_a_failed_batch_tells_every_caller_and_writes_nothing(
     any_db: Database, secret: bytes, make_class: MakeClass, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, trainees = make_class(trainees=3)
-    tokens = list(issue_tokens(any_db, secret, trainees).values())
+    tokens = live_tokens(any_db, secret, make_class, 3)
     group = GroupCommit(any_db, secret)
 
     def failing(*_: object) -> list[SubmitResult]:
@@ -113,8 +114,7 @@ def test_a_caller_that_goes_away_does_not_stop_its_batch(
     any_db: Database, secret: bytes, make_class: MakeClass
 ) -> None:
     """A closed connection cancels its request; the others of the batch are still answered."""
-    _, trainees = make_class(trainees=3)
-    tokens = list(issue_tokens(any_db, secret, trainees).values())
+    tokens = live_tokens(any_db, secret, make_class, 3)
     group = GroupCommit(any_db, secret)
 
     async def run() -> list[Any]:
@@ -136,8 +136,7 @@ def test_a_loop_shutting_down_mid_batch_leaves_nothing_queued(
     any_db: Database, secret: bytes, make_class: MakeClass, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Callers of a cancelled batch, and those behind it, are cancelled, not left hanging."""
-    _, trainees = make_class(trainees=3)
-    tokens = list(issue_tokens(any_db, secret, trainees).values())
+    tokens = live_tokens(any_db, secret, make_class, 3)
     group = GroupCommit(any_db, secret)
     started, finish = threading.Event(), threading.Event()
     original = anonymity.batching.submit_checked
@@ -158,7 +157,7 @@ def test_a_loop_shutting_down_mid_batch_leaves_nothing_queued(
         group._drain.cancel()
         outcomes = await asyncio.gather(first, behind, return_exceptions=True)
         finish.set()
-        return outcomes
+        return list(outcomes)
 
     outcomes = asyncio.run(run())
     assert [type(outcome) for outcome in outcomes] == [asyncio.CancelledError] * 2
@@ -175,14 +174,12 @@ def test_a_loop_shutting_down_mid_batch_leaves_nothing_queued(
 def test_a_malformed_sheet_is_the_callers_error_alone(
     any_db: Database, secret: bytes, make_class: MakeClass
 ) -> None:
-    _, trainees = make_class(trainees=2)
-    tokens = list(issue_tokens(any_db, secret, trainees).values())
+    tokens = live_tokens(any_db, secret, make_class, 2)
     group = GroupCommit(any_db, secret)
 
     async def run() -> list[Any]:
-        return await asyncio.gather(
-            group.submit(tokens[0], []), group.submit(tokens[1], SHEETS), return_exceptions=True
-        )
+        calls = [group.submit(tokens[0], []), group.submit(tokens[1], SHEETS)]
+        return await asyncio.gather(*calls, return_exceptions=True)
 
     malformed, submitted = asyncio.run(run())
     assert isinstance(malformed, ValueError)
