@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -45,16 +46,21 @@ def live_tokens(db: Database, secret: bytes, make_class: MakeClass, count: int) 
     return list(issue_tokens(db, secret, trainees).values())
 
 
+def before_each_batch(monkeypatch: pytest.MonkeyPatch, hook: Callable[[list[Any]], None]) -> None:
+    """Call ``hook`` with each batch, on the batch's thread, just before it is committed."""
+    original = anonymity.batching.submit_checked
+
+    def hooked(db: Database, key: bytes, prepared: list[Any]) -> list[SubmitResult]:
+        hook(prepared)
+        return original(db, key, prepared)
+
+    monkeypatch.setattr(anonymity.batching, "submit_checked", hooked)
+
+
 def record_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The size of every batch committed from now on, in order."""
     batches: list[int] = []
-    original = anonymity.batching.submit_checked
-
-    def counted(db: Database, key: bytes, prepared: list[Any]) -> list[SubmitResult]:
-        batches.append(len(prepared))
-        return original(db, key, prepared)
-
-    monkeypatch.setattr(anonymity.batching, "submit_checked", counted)
+    before_each_batch(monkeypatch, lambda prepared: batches.append(len(prepared)))
     return batches
 
 
@@ -139,14 +145,12 @@ def test_a_loop_shutting_down_mid_batch_leaves_nothing_queued(
     tokens = live_tokens(any_db, secret, make_class, 3)
     group = GroupCommit(any_db, secret)
     started, finish = threading.Event(), threading.Event()
-    original = anonymity.batching.submit_checked
 
-    def slow(db: Database, key: bytes, prepared: list[Any]) -> list[SubmitResult]:
+    def slow(_: list[Any]) -> None:
         started.set()
         finish.wait(10)
-        return original(db, key, prepared)
 
-    monkeypatch.setattr(anonymity.batching, "submit_checked", slow)
+    before_each_batch(monkeypatch, slow)
 
     async def run() -> list[Any]:
         first = asyncio.ensure_future(group.submit(tokens[0], SHEETS))
