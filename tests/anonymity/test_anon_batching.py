@@ -127,7 +127,8 @@ def test_a_caller_that_goes_away_does_not_stop_its_batch(
         calls = [asyncio.ensure_future(group.submit(token, SHEETS)) for token in tokens]
         await asyncio.sleep(0)  # all three are queued
         calls[1].cancel()
-        return await asyncio.gather(*calls, return_exceptions=True)
+        # Bounded: if the cancelled caller stopped the batch, the others would wait forever.
+        return await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 10)
 
     results = asyncio.run(run())
     assert results[0] is SubmitResult.SUBMITTED
