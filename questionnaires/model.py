@@ -128,6 +128,7 @@ class Item:
     dimension: str | None = None
     reverse: bool = False
     overall: bool = False
+    primary: bool = False
     satisfaction_rate: bool = False
     # Follow-ups:
     show_if: Condition | None = None

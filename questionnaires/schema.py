@@ -69,7 +69,7 @@ _CHOICE_FIELDS = frozenset({"value", "label"})
 _CONDITION_FIELDS = frozenset({"item", "in", "at_least", "at_most"})
 
 _COMMON = frozenset({"id", "type", "text", "help", "required", "show_if"})
-_SCORED = frozenset({"dimension", "reverse", "overall", "satisfaction_rate"})
+_SCORED = frozenset({"dimension", "reverse", "overall", "primary", "satisfaction_rate"})
 _FIELDS_BY_TYPE: dict[str, frozenset[str]] = {
     "likert5": _COMMON | _SCORED | {"labels"},
     "rating": _COMMON | _SCORED | {"scale_min", "scale_max", "min_label", "max_label"},
@@ -81,8 +81,8 @@ _FIELDS_BY_TYPE: dict[str, frozenset[str]] = {
 }
 _ALL_ITEM_FIELDS = frozenset().union(*_FIELDS_BY_TYPE.values())
 # Inside a matrix: no follow-up conditions (a condition would have to be per course) and no
-# overall flag (a matrix item exists once per course, the overall item exactly once).
-_NOT_IN_MATRIX = frozenset({"show_if", "overall"})
+# overall or primary flag (a matrix item exists once per course, those items exactly once).
+_NOT_IN_MATRIX = frozenset({"show_if", "overall", "primary"})
 # NPS is asked once per questionnaire, and matrices do not nest.
 _MATRIX_SUB_TYPES = frozenset({"likert5", "rating", "single", "multiple", "text"})
 
@@ -392,11 +392,16 @@ def _read_item(
     required = check.flag(table, "required", where, default=item_type != "text")
 
     dimension: str | None = None
-    reverse = overall = satisfaction_rate = False
+    reverse = overall = primary = satisfaction_rate = False
     if item_type in SCORED_TYPES:
         dimension = check.text(table, "dimension", where, required=True, max_length=_MAX_ID_LENGTH)
         reverse = check.flag(table, "reverse", where, default=False)
         overall = check.flag(table, "overall", where, default=False)
+        primary = check.flag(table, "primary", where, default=False)
+        if primary and reverse:
+            # The primary indicator is the share in the top two boxes as asked: on a reversed
+            # statement that share would mean the opposite of "satisfied".
+            check.add(where, "反向计分题不能作为主要指标", "primary")
         # Only non-reversed five-point items count towards the 满意率 by default: for a negatively
         # worded statement "disagree" is not the same as "satisfied", and the overall item has
         # its own rate.
@@ -414,6 +419,9 @@ def _read_item(
         scale = _read_rating(check, table, where)
     elif item_type == "nps":
         scale = _read_nps(check, table, where)
+
+    if primary and scale is not None and scale.maximum - scale.minimum < 2:
+        check.add(where, "主要指标是最高两档的占比，量表至少要有三档", "primary")
 
     choices: tuple[Choice, ...] = ()
     min_picks = max_picks = 0
@@ -439,6 +447,7 @@ def _read_item(
         dimension=dimension,
         reverse=reverse,
         overall=overall,
+        primary=primary,
         satisfaction_rate=satisfaction_rate,
         show_if=show_if,
         scale=scale,
@@ -673,6 +682,7 @@ def _cross_check(check: _Checker, dimensions: list[DimensionDef], pages: list[Pa
     items_by_id: dict[str, Item] = {}
     matrices: list[Item] = []
     overall: list[str] = []
+    primary: list[str] = []
     nps: list[str] = []
 
     order = 0
@@ -696,6 +706,8 @@ def _cross_check(check: _Checker, dimensions: list[DimensionDef], pages: list[Pa
                     )
             if item.overall:
                 overall.append(item.id)
+            if item.primary:
+                primary.append(item.id)
             if item.type == "nps":
                 nps.append(item.id)
             for scored in (item, *item.items):
@@ -717,6 +729,8 @@ def _cross_check(check: _Checker, dimensions: list[DimensionDef], pages: list[Pa
             check.add(f"维度 {dimension.id}", "没有任何题目属于该维度")
     if len(overall) > 1:
         check.add(f"题目 {overall[1]}", f"只能有一道题设为 true（已有 {overall[0]}）", "overall")
+    if len(primary) > 1:
+        check.add(f"题目 {primary[1]}", f"只能有一道题设为 true（已有 {primary[0]}）", "primary")
     if len(nps) > 1:
         check.add(f"题目 {nps[1]}", f"一份问卷只能有一道 NPS 题（已有 {nps[0]}）", "type")
 

@@ -26,6 +26,7 @@ class ScoredItem:
     reverse: bool
     course: str | None  # course id for matrix items, else None
     item: str  # the item id without the course ("delivery"); equals field for non-matrix items
+    labels: str | None = None  # the label preset ("agreement", "satisfaction"), None if custom
 
     def score(self, raw: int) -> int:
         """The score of a raw answer; reverse-scored items give minimum + maximum - raw.
@@ -63,6 +64,7 @@ class ScoringRules:
     nps_item: str | None  # field of the 0–10 recommendation item
     text_items: tuple[str, ...]  # free-text fields (never in CSV, reviewed before shown)
     choice_items: tuple[str, ...]  # single/multiple choice fields (distributions only)
+    primary_item: str | None = None  # field whose top-two share is the primary indicator
 
     def item(self, field: str) -> ScoredItem | None:
         """The scored item with this field name, or None (NPS, choice and text are not)."""
@@ -82,6 +84,7 @@ def scoring_rules(definition: Definition, plan: TrainingPlan | None) -> ScoringR
     form = expand(definition, plan)
     by_dimension: dict[str, list[ScoredItem]] = {d.id: [] for d in definition.dimensions}
     overall_item: str | None = None
+    primary_item: str | None = None
     nps_item: str | None = None
     satisfaction: list[str] = []
     texts: list[str] = []
@@ -99,10 +102,13 @@ def scoring_rules(definition: Definition, plan: TrainingPlan | None) -> ScoringR
                     reverse=item.reverse,
                     course=question.course.id if question.course else None,
                     item=item.id if question.matrix else question.field,
+                    labels=item.scale.preset,
                 )
             )
             if item.overall:
                 overall_item = question.field
+            if item.primary:
+                primary_item = question.field
             if item.satisfaction_rate:
                 satisfaction.append(question.field)
         elif item.type == "nps":
@@ -122,4 +128,5 @@ def scoring_rules(definition: Definition, plan: TrainingPlan | None) -> ScoringR
         nps_item=nps_item,
         text_items=tuple(texts),
         choice_items=tuple(choices),
+        primary_item=primary_item,
     )

@@ -43,6 +43,10 @@ def test_satisfaction_dimensions(satisfaction: Definition) -> None:
         assert all(item.minimum == 1 and item.maximum == 5 for item in dimension.items)
     assert sum(item.reverse for d in rules.dimensions for item in d.items) >= 1
     assert rules.overall_item == "overall"
+    # The declared primary indicator is the 满意率 of the overall item, on the satisfaction scale.
+    assert rules.primary_item == "overall"
+    assert rules.item("overall") is not None
+    assert rules.item("overall").labels == "satisfaction"  # type: ignore[union-attr]
     overall = satisfaction.item("overall")
     assert overall is not None
     assert overall.scale is not None

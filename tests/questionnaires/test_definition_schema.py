@@ -638,6 +638,41 @@ overall = true
     pytest.param(
         """
 [[pages.items]]
+id = "p1"
+type = "likert5"
+text = "主要一"
+dimension = "d"
+primary = true
+
+[[pages.items]]
+id = "p2"
+type = "likert5"
+text = "主要二"
+dimension = "d"
+primary = true
+reverse = true
+
+[[pages.items]]
+id = "p3"
+type = "rating"
+text = "两档评分"
+dimension = "d"
+scale_min = 0
+scale_max = 1
+min_label = "否"
+max_label = "是"
+primary = true
+""",
+        [
+            "题目 p2: 字段 primary 反向计分题不能作为主要指标",
+            "题目 p3: 字段 primary 主要指标是最高两档的占比，量表至少要有三档",
+            "题目 p2: 字段 primary 只能有一道题设为 true（已有 p1）",
+        ],
+        id="primary-indicator-rules",
+    ),
+    pytest.param(
+        """
+[[pages.items]]
 id = "n1"
 type = "nps"
 text = "推荐一"
