@@ -11,6 +11,12 @@ for the p-quantile, take the smallest ``r_p`` with ``F(r_p) ≥ p`` (F the Binom
 matter here because rates are near 1 and n is about 50, where the normal approximation
 ``θ₀ ± z_p √(θ₀(1 − θ₀)/n)`` (also in the paper, available as ``method="normal"``) is visibly
 asymmetric-wrong.
+
+With ``adjust=True`` the funnel allows for overdispersion between the groups (section 6 of the
+paper, :mod:`reporting.stats.overdispersion`): when the χ² test on the winsorised z-scores shows
+more spread than sampling explains, the limits become ``θ₀ ± z_p √(θ₀(1 − θ₀)/n + τ̂²)``
+(``method="random_effects"``); otherwise they stay exact binomial. Only groups beyond the 99.8 %
+limits in force are flagged.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 from scipy import stats as sps
+
+from reporting.stats.overdispersion import Overdispersion, overdispersion
 
 __all__ = [
     "Funnel",
@@ -36,7 +44,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-FunnelMethod = Literal["exact", "normal"]
+FunnelMethod = Literal["exact", "normal", "random_effects"]
 Zone = Literal["above_998", "above_95", "within", "below_95", "below_998"]
 
 #: The two-sided coverages of the limits and their lower/upper tail probabilities.
@@ -44,12 +52,16 @@ LEVELS: tuple[tuple[float, float, float], ...] = ((0.95, 0.025, 0.975), (0.998, 
 
 
 def control_limits(
-    p: float, ns: npt.ArrayLike, target: float, method: FunnelMethod = "exact"
+    p: float,
+    ns: npt.ArrayLike,
+    target: float,
+    method: FunnelMethod = "exact",
+    tau2: float = 0.0,
 ) -> FloatArray:
     """The p-quantile control limits for proportions out of each n in ``ns`` around ``target``.
 
-    See the module docstring for both methods. A target of exactly 0 or 1 has no spread, so the
-    limit is the target itself.
+    See the module docstring for the methods; ``tau2`` is the between-group variance added under
+    ``"random_effects"``. A target of exactly 0 or 1 has no spread, so the limit is the target.
     """
     sizes = np.asarray(ns, dtype=np.int64).ravel()
     if sizes.size and sizes.min() <= 0:
@@ -60,9 +72,10 @@ def control_limits(
         raise ValueError(f"target must lie in [0, 1], got {target}")
     if target in (0.0, 1.0):
         return np.full(sizes.shape, target)
-    if method == "normal":
+    if method != "exact":
         z = float(sps.norm.ppf(p))
-        limits = target + z * np.sqrt(target * (1.0 - target) / sizes)
+        extra = tau2 if method == "random_effects" else 0.0
+        limits = target + z * np.sqrt(target * (1.0 - target) / sizes + extra)
     else:
         r_p = sps.binom.ppf(p, sizes, target)
         cdf_at = sps.binom.cdf(r_p, sizes, target)
@@ -89,14 +102,18 @@ class FunnelLimits:
     upper998: float
 
 
-def funnel_limits(n: int, target: float, method: FunnelMethod = "exact") -> FunnelLimits:
+def funnel_limits(
+    n: int, target: float, method: FunnelMethod = "exact", tau2: float = 0.0
+) -> FunnelLimits:
     """All four control limits for a group of ``n`` around ``target``."""
-    return _limits_for([n], target, method)[0]
+    return _limits_for([n], target, method, tau2)[0]
 
 
-def _limits_for(ns: Sequence[int], target: float, method: FunnelMethod) -> tuple[FunnelLimits, ...]:
+def _limits_for(
+    ns: Sequence[int], target: float, method: FunnelMethod, tau2: float = 0.0
+) -> tuple[FunnelLimits, ...]:
     (_, lo95, hi95), (_, lo998, hi998) = LEVELS
-    columns = [control_limits(p, ns, target, method) for p in (lo95, hi95, lo998, hi998)]
+    columns = [control_limits(p, ns, target, method, tau2) for p in (lo95, hi95, lo998, hi998)]
     return tuple(
         FunnelLimits(int(n), float(a), float(b), float(c), float(d))
         for n, a, b, c, d in zip(ns, *columns, strict=True)
@@ -105,12 +122,14 @@ def _limits_for(ns: Sequence[int], target: float, method: FunnelMethod) -> tuple
 
 @dataclass(frozen=True)
 class FunnelPoint:
-    """One group on the funnel: its rate, limits at its n, and where it falls."""
+    """One group on the funnel: its rate, its z-score against the target (``None`` for a target
+    of 0 or 1), the limits at its n, and where it falls."""
 
     label: str
     successes: int
     n: int
     rate: float
+    z: float | None
     limits: FunnelLimits
     zone: Zone
 
@@ -118,12 +137,20 @@ class FunnelPoint:
 @dataclass(frozen=True)
 class Funnel:
     """A funnel plot: the target, the method, every point, and the limit curves for drawing
-    (one :class:`FunnelLimits` per n from 1 to the largest n)."""
+    (one :class:`FunnelLimits` per n from 1 to the largest n). ``dispersion`` is the
+    overdispersion estimate and test when the funnel was asked to allow for it (and had at least
+    two groups around a target strictly between 0 and 1)."""
 
     target: float
     method: FunnelMethod
     points: tuple[FunnelPoint, ...]
     curve: tuple[FunnelLimits, ...]
+    dispersion: Overdispersion | None = None
+
+    @property
+    def tau2(self) -> float:
+        """The between-group variance the limits allow for (0 unless random effects)."""
+        return self.dispersion.tau2 if self.dispersion is not None else 0.0
 
     def outside(self, coverage: Literal[95, 998] = 95) -> tuple[FunnelPoint, ...]:
         """Points outside the 95 % (``95``) or the 99.8 % (``998``) limits."""
@@ -152,11 +179,15 @@ def funnel(
     groups: Sequence[tuple[str, int, int]],
     target: float | None = None,
     method: FunnelMethod = "exact",
+    *,
+    adjust: bool = False,
 ) -> Funnel:
     """Funnel of ``(label, successes, n)`` groups around ``target``.
 
     The default target is the pooled rate of all groups (Σ successes / Σ n), i.e. the programme
-    rate when the groups partition the programme. Groups with n = 0 are left out.
+    rate when the groups partition the programme. Groups with n = 0 are left out. With
+    ``adjust`` the limits allow for overdispersion (module docstring): ``method`` is then the
+    method used when the test shows none.
     """
     used = [(label, s, n) for label, s, n in groups if n > 0]
     for label, successes, n in used:
@@ -167,11 +198,33 @@ def funnel(
         if total == 0:
             raise ValueError("no group has any answers")
         target = sum(s for _, s, _ in used) / total
-    point_limits = _limits_for([n for _, _, n in used], target, method)
+    sizes = np.array([n for _, _, n in used], dtype=np.float64)
+    rates = np.array([s / n for _, s, n in used], dtype=np.float64)
+    spread = 0.0 < target < 1.0
+    errors = np.sqrt(target * (1.0 - target) / sizes) if spread else np.zeros_like(sizes)
+    z_scores = (rates - target) / errors if spread else np.full_like(sizes, np.nan)
+    dispersion = None
+    if adjust and spread and len(used) >= 2:
+        dispersion = overdispersion(z_scores, errors)
+        if dispersion.overdispersed:
+            method = "random_effects"
+    tau2 = dispersion.tau2 if dispersion is not None else 0.0
+    point_limits = _limits_for([n for _, _, n in used], target, method, tau2)
     points = []
-    for (label, successes, n), limits in zip(used, point_limits, strict=True):
-        rate = successes / n
-        points.append(FunnelPoint(label, successes, n, rate, limits, _zone(rate, limits)))
+    for (label, successes, n), rate, z, limits in zip(
+        used, rates.tolist(), z_scores.tolist(), point_limits, strict=True
+    ):
+        points.append(
+            FunnelPoint(
+                label,
+                successes,
+                n,
+                rate,
+                z if spread else None,
+                limits,
+                _zone(rate, limits),
+            )
+        )
     largest = max((n for _, _, n in used), default=0)
-    curve = _limits_for(range(1, largest + 1), target, method)
-    return Funnel(target, method, tuple(points), curve)
+    curve = _limits_for(range(1, largest + 1), target, method, tau2)
+    return Funnel(target, method, tuple(points), curve, dispersion)
