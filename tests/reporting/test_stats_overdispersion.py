@@ -55,7 +55,7 @@ def test_tau_squared_by_hand() -> None:
     assert tau_squared(5.0, [1.0, 2.0, 3.0]) == pytest.approx(3.0 / (11.0 / 3.0))
     # Less heterogeneity than chance: no between-group variance.
     assert tau_squared(1.0, [1.0, 2.0, 3.0]) == 0.0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least two"):
         tau_squared(1.0, [1.0])
 
 
@@ -98,7 +98,8 @@ def test_overdispersed_funnel_widens_the_limits_additively() -> None:
     plot = funnel(groups, adjust=True)
     target = sum(successes) / 500
     assert plot.target == pytest.approx(target)
-    assert plot.dispersion is not None and plot.dispersion.overdispersed
+    assert plot.dispersion is not None
+    assert plot.dispersion.overdispersed
     assert plot.method == "random_effects"
     se = math.sqrt(target * (1 - target) / 50)
     z_scores = sorted((s / 50 - target) / se for s in successes)
@@ -127,6 +128,7 @@ def test_funnel_without_overdispersion_keeps_the_exact_limits() -> None:
     groups = [("甲", 40, 50), ("乙", 42, 50), ("丙", 41, 50), ("丁", 43, 50)]
     adjusted = funnel(groups, adjust=True)
     plain = funnel(groups)
-    assert adjusted.dispersion is not None and not adjusted.dispersion.overdispersed
+    assert adjusted.dispersion is not None
+    assert not adjusted.dispersion.overdispersed
     assert adjusted.method == "exact"
     assert [p.limits for p in adjusted.points] == [p.limits for p in plain.points]
