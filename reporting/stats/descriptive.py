@@ -20,6 +20,7 @@ from scipy import special
 __all__ = [
     "MeanEstimate",
     "Moments",
+    "bounded_interval",
     "distribution",
     "mean_ci",
     "t_interval",
@@ -107,6 +108,35 @@ def t_interval(moments: Moments, level: float = 0.95) -> MeanEstimate:
     return MeanEstimate(
         moments.n, moments.mean, sd, moments.mean - half, moments.mean + half, level
     )
+
+
+def bounded_interval(
+    moments: Moments, minimum: float, maximum: float, level: float = 0.95
+) -> MeanEstimate:
+    """Mean of values on the scale ``minimum``–``maximum`` with an interval that stays on it.
+
+    The mean is mapped to ``u = (mean − minimum)/(maximum − minimum)`` in (0, 1), the t interval
+    is formed on ``logit(u)`` with the delta-method standard error ``se_u / (u (1 − u))``, and
+    both ends are mapped back. Near the top of the scale (where satisfaction scores sit) the
+    plain t interval runs past 5; this one is asymmetric, as the scale forces it to be, and
+    equals the t interval to first order in the middle of the scale. A mean at an end of the
+    scale (every answer the same) has no spread: its interval is that end.
+    """
+    if maximum <= minimum:
+        raise ValueError("the scale needs maximum > minimum")
+    plain = t_interval(moments, level)
+    if plain.sd is None:
+        return plain
+    width = maximum - minimum
+    u = (moments.mean - minimum) / width
+    if u <= 0.0 or u >= 1.0 or plain.sd == 0.0:
+        return MeanEstimate(plain.n, plain.mean, plain.sd, plain.mean, plain.mean, level)
+    quantile = float(special.stdtrit(moments.n - 1, 0.5 + level / 2.0))
+    se_logit = plain.sd / width / math.sqrt(moments.n) / (u * (1.0 - u))
+    centre = math.log(u / (1.0 - u))
+    low = minimum + width * float(special.expit(centre - quantile * se_logit))
+    high = minimum + width * float(special.expit(centre + quantile * se_logit))
+    return MeanEstimate(plain.n, plain.mean, plain.sd, low, high, level)
 
 
 def mean_ci(values: npt.ArrayLike, level: float = 0.95) -> MeanEstimate:

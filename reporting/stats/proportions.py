@@ -1,18 +1,27 @@
-"""Proportions: the Wilson score interval (满意率) and the Net Promoter Score with its interval."""
+"""Proportions: the Wilson score interval (满意率), worst-case bounds under non-response, pairwise
+comparisons of rates, and the Net Promoter Score with its interval."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from scipy import special
+from scipy import stats as sps
+
+from reporting.stats.nonparametric import holm
 
 __all__ = [
+    "Bounds",
     "NetPromoter",
     "Proportion",
+    "RatePair",
     "net_promoter",
+    "nonresponse_bounds",
     "nps_counts",
+    "rate_pairs",
     "wilson",
 ]
 
@@ -55,6 +64,67 @@ def wilson(successes: int, n: int, level: float = 0.95) -> Proportion:
     half = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
     # Clamp the rounding noise at the ends (0/n and n/n), where the exact bounds are 0 and 1.
     return Proportion(successes, n, p, max(0.0, centre - half), min(1.0, centre + half), level)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Worst-case bounds of a rate over everyone invited: ``low`` if no non-respondent would
+    have been satisfied, ``high`` if all would."""
+
+    invited: int
+    answered: int
+    successes: int
+    low: float
+    high: float
+
+
+def nonresponse_bounds(successes: int, answered: int, invited: int) -> Bounds:
+    """Manski's worst-case bounds of the rate among all ``invited`` when only ``answered`` gave
+    an answer: ``[s/N, (s + N − a)/N]`` (Manski 1989, *J. Human Resources* 24:343–360; *Partial
+    Identification of Probability Distributions*, 2003, ch. 1). They assume nothing about why
+    people did not answer, so they are as wide as the non-response: a base cannot look better by
+    having fewer of its trainees answer."""
+    if not 0 <= successes <= answered <= invited or invited <= 0:
+        raise ValueError(
+            f"need 0 ≤ successes ≤ answered ≤ invited, invited ≥ 1: {successes}, "
+            f"{answered}, {invited}"
+        )
+    missing = invited - answered
+    return Bounds(
+        invited, answered, successes, successes / invited, (successes + missing) / invited
+    )
+
+
+@dataclass(frozen=True)
+class RatePair:
+    """Two groups' rates compared by Fisher's exact test; ``difference`` is first − second and
+    ``p_holm`` is Holm-adjusted across every pair in the comparison."""
+
+    first: str
+    second: str
+    difference: float
+    pvalue: float
+    p_holm: float
+
+
+def rate_pairs(groups: Sequence[tuple[str, int, int]]) -> tuple[RatePair, ...]:
+    """Every pair of ``(label, successes, n)`` groups compared by the two-sided Fisher exact test
+    on their 2 × 2 table, with Holm's step-down adjustment over all the pairs at once.
+
+    Fisher's test rather than the χ² or z test because rates near 100 % leave expected counts of
+    dissatisfied trainees below 5 in most pairs of bases of 50. Holm over all pairs (not within
+    some family) because these pairs are the only pairwise tests the report makes.
+    """
+    pairs = list(combinations(groups, 2))
+    pvalues = [
+        float(sps.fisher_exact([[s1, n1 - s1], [s2, n2 - s2]]).pvalue)
+        for (_, s1, n1), (_, s2, n2) in pairs
+    ]
+    adjusted = holm(pvalues).tolist()
+    return tuple(
+        RatePair(a, b, s1 / n1 - s2 / n2, p, q)
+        for ((a, s1, n1), (b, s2, n2)), p, q in zip(pairs, pvalues, adjusted, strict=True)
+    )
 
 
 @dataclass(frozen=True)

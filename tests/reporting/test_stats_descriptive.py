@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 
 from reporting.stats import Moments, distribution, mean_ci
+from reporting.stats.descriptive import bounded_interval
 
 # Pain thresholds of pingouin's ``anova`` dataset (see test_stats_nonparametric.py).
 SAMPLE = (62, 60, 71, 55, 48, 63, 57, 52, 41, 43, 42, 50, 41, 37, 32, 39, 51, 30, 35)
@@ -70,3 +71,31 @@ def test_distribution_lists_every_scale_point_and_rejects_values_off_the_scale()
     assert list(distribution([], 0, 10)) == list(range(11))
     with pytest.raises(ValueError, match="outside the scale"):
         distribution([6], 1, 5)
+
+
+def test_bounded_interval_by_hand_stays_on_the_scale() -> None:
+    # 5, 5, 4, 5, 3 on 1–5: mean 4.4, SD √0.8, u = 0.85, se_u = √0.8 / 4 / √5 = 0.1;
+    # on the logit scale se = 0.1 / (0.85 · 0.15); t(0.975, 4) = 2.776445 (Student's table).
+    estimate = bounded_interval(Moments.of([5, 5, 4, 5, 3]), 1, 5)
+    se = 0.1 / (0.85 * 0.15)
+    centre = math.log(0.85 / 0.15)
+
+    def back(x: float) -> float:
+        return 1 + 4 / (1 + math.exp(-x))
+
+    assert estimate.mean == pytest.approx(4.4)
+    assert estimate.low == pytest.approx(back(centre - 2.776445 * se), abs=1e-6)
+    assert estimate.high == pytest.approx(back(centre + 2.776445 * se), abs=1e-6)
+    # The plain t interval of the same values runs past the top of the scale.
+    plain = mean_ci([5, 5, 4, 5, 3])
+    assert plain.high is not None
+    assert plain.high > 5
+    assert estimate.high is not None
+    assert estimate.high < 5
+
+
+def test_bounded_interval_at_the_end_of_the_scale_is_that_end() -> None:
+    estimate = bounded_interval(Moments.of([5, 5, 5]), 1, 5)
+    assert (estimate.low, estimate.high) == (5.0, 5.0)
+    single = bounded_interval(Moments.of([4]), 1, 5)
+    assert single.low is None

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats as sps
 
 from reporting.stats import net_promoter, nps_counts, wilson
+from reporting.stats.proportions import nonresponse_bounds, rate_pairs
 
 
 @pytest.mark.parametrize(
@@ -86,3 +87,52 @@ def test_nps_interval_covers_the_true_score_about_95_percent_of_the_time() -> No
         result = net_promoter(int(promoters), int(passives), int(detractors))
         covered += result.low <= true_nps <= result.high
     assert 0.93 <= covered / len(draws) <= 0.97
+
+
+def test_nonresponse_bounds_by_hand() -> None:
+    # 40 invited, 30 answered, 24 satisfied: at worst 24/40, at best (24 + 10)/40.
+    bounds = nonresponse_bounds(24, 30, 40)
+    assert (bounds.low, bounds.high) == (0.6, 0.85)
+    # Everyone answered: the bounds close on the observed rate.
+    full = nonresponse_bounds(24, 30, 30)
+    assert full.low == full.high == 0.8
+    with pytest.raises(ValueError, match="answered"):
+        nonresponse_bounds(5, 30, 20)
+
+
+def _fisher_two_sided(table: tuple[tuple[int, int], tuple[int, int]]) -> float:
+    """Fisher's exact test written out: the hypergeometric probability of every table with the
+    same margins, summed over those no more probable than the observed one."""
+    (a, b), (c, d) = table
+    row1, col1, total = a + b, a + c, a + b + c + d
+
+    def probability(x: int) -> float:
+        return math.comb(col1, x) * math.comb(total - col1, row1 - x) / math.comb(total, row1)
+
+    observed = probability(a)
+    support = range(max(0, row1 + col1 - total), min(row1, col1) + 1)
+    return sum(p for x in support if (p := probability(x)) <= observed * (1 + 1e-7))
+
+
+def test_rate_pairs_fisher_and_holm_by_hand() -> None:
+    # Fisher's tea-tasting table (Fisher 1935): 3 of 4 right each way, two-sided p = 34/70.
+    (pair,) = rate_pairs([("甲", 3, 4), ("乙", 1, 4)])
+    assert pair.pvalue == pytest.approx(34 / 70)
+    assert pair.difference == 0.5
+    groups = [("甲", 48, 50), ("乙", 38, 50), ("丙", 30, 45)]
+    pairs = rate_pairs(groups)
+    assert [(p.first, p.second) for p in pairs] == [("甲", "乙"), ("甲", "丙"), ("乙", "丙")]
+    raw = [
+        _fisher_two_sided(((s1, n1 - s1), (s2, n2 - s2)))
+        for (_, s1, n1), (_, s2, n2) in [(groups[0], groups[1]), (groups[0], groups[2]),
+                                         (groups[1], groups[2])]
+    ]  # fmt: skip
+    assert [p.pvalue for p in pairs] == pytest.approx(raw, rel=1e-9)
+    # Holm over all three pairs: sorted p × 3, × 2, × 1 with a running maximum.
+    order = sorted(range(3), key=lambda i: raw[i])
+    expected = [0.0] * 3
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, raw[index] * (3 - rank)))
+        expected[index] = running
+    assert [p.p_holm for p in pairs] == pytest.approx(expected, rel=1e-9)
