@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from reporting.model import Report
-from reporting.stats.funnel import FunnelLimits
+from reporting.stats.funnel import Funnel, FunnelLimits
 
 __all__ = [
     "FONT_FAMILY",
@@ -171,16 +172,37 @@ def _polyline(points: Sequence[tuple[float, float]], stroke: str, dash: str | No
     )
 
 
-def funnel_svg(report: Report) -> str:
-    """The funnel plot of the bases' overall satisfaction rates (Spiegelhalter 2005), bases
-    outside the 95 % limits named next to their points."""
-    funnel = report.comparison.funnel
-    width, height = 640, 420
-    left, right, top, bottom = 64, 24, 56, 56
+def _dispersion_text(funnel: Funnel) -> str:
+    dispersion = funnel.dispersion
+    if dispersion is None:
+        return "精确二项控制限"
+    test = (
+        f"过度离散 φ = {dispersion.phi:.2f}，χ² = {dispersion.chi2:.1f}（自由度 {dispersion.df}，"
+    )
+    test += f"p = {dispersion.pvalue:.3g}）"
+    if dispersion.overdispersed:
+        return f"{test}；控制限已按基地间标准差 τ = {dispersion.tau:.3f} 加宽"
+    return f"{test}；未见过度离散，τ = 0，精确二项控制限"
+
+
+def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "primary") -> str:
+    """The funnel plot (Spiegelhalter 2005) of the bases' 满意率 (``"primary"``) or response
+    rates (``"response_rate"``), with φ, τ and the overdispersion test, bases beyond the 99.8 %
+    limits in force named next to their points."""
+    if measure == "primary":
+        funnel = report.comparison.funnel
+        title, what, axis = "满意率漏斗图", "满意率", "答题人数"
+        note = report.comparison.funnel_note
+    else:
+        funnel = report.comparison.response_funnel
+        title, what, axis = "回收率漏斗图", "回收率", "应答人数"
+        note = None
+    width, height = 640, 440
+    left, right, top, bottom = 64, 24, 76, 56
     if funnel is None or not funnel.points:
-        note = report.comparison.funnel_note or "没有可作漏斗图的数据"
-        body = [_text(10, 24, "总体满意率漏斗图", size=15, weight="bold"), _text(10, 60, note)]
-        return _svg(width, 120, "总体满意率漏斗图", note, body)
+        note = note or "没有可作漏斗图的数据"
+        body = [_text(10, 24, title, size=15, weight="bold"), _text(10, 60, note)]
+        return _svg(width, 120, title, note, body)
     max_n = max(p.n for p in funnel.points)
     x_max = max_n * 1.08
     first_n = max(1, min(p.n for p in funnel.points) // 2)
@@ -196,9 +218,10 @@ def funnel_svg(report: Report) -> str:
         return top + (y_max - rate) / (y_max - y_min) * (height - top - bottom)
 
     body = [
-        _text(10, 24, "总体满意率漏斗图", size=15, weight="bold"),
-        _text(10, 44, f"全项目满意率 {funnel.target:.1%}；虚线为 95% 控制限，实线为 99.8% 控制限",
+        _text(10, 24, title, size=15, weight="bold"),
+        _text(10, 44, f"全项目{what} {funnel.target:.1%}；虚线为 95% 控制限，实线为 99.8% 控制限",
               size=11, fill=MUTED),
+        _text(10, 62, _dispersion_text(funnel), size=11, fill=MUTED),
     ]  # fmt: skip
     for rate in nice_ticks(y_min, y_max, 8):
         body.append(_line(left, y(rate), width - right, y(rate), GRID))
@@ -206,7 +229,7 @@ def funnel_svg(report: Report) -> str:
     for n in nice_ticks(0, x_max):
         body.append(_text(x(n), height - bottom + 18, f"{n:g}", size=11, anchor="middle",
                           fill=MUTED))  # fmt: skip
-    body.append(_text((left + width - right) / 2, height - 14, "答题人数", anchor="middle"))
+    body.append(_text((left + width - right) / 2, height - 14, axis, anchor="middle"))
     body.append(_line(left, y(funnel.target), width - right, y(funnel.target), INK, 1))
     step = max(1, len(shown_curve) // 150)
     sampled = shown_curve[::step]
@@ -219,8 +242,9 @@ def funnel_svg(report: Report) -> str:
         body.append(_polyline([(x(c.n), y(getattr(c, attribute))) for c in sampled], colour, dash))
     described = []
     placed: list[tuple[float, float]] = []
+    flagged = funnel.outside(998)
     for point in funnel.points:
-        outside = point.zone != "within"
+        outside = point in flagged
         body.append(
             f'<circle cx="{_f(x(point.n))}" cy="{_f(y(point.rate))}" r="5" '
             f'fill="{ACCENT if outside else BAR}" stroke="#ffffff" stroke-width="1">'
@@ -234,25 +258,34 @@ def funnel_svg(report: Report) -> str:
             placed.append((label_x, label_y))
             body.append(_text(label_x, label_y, point.label, size=11, fill=ACCENT))
         described.append(f"{point.label} {point.rate:.1%}（n = {point.n}）")
-    outside95 = [p.label for p in funnel.outside(95)]
-    summary = "超出 95% 控制限：" + ("、".join(outside95) if outside95 else "无")
-    body.append(_text(width - right, 44, summary, size=11, anchor="end", fill=ACCENT))
-    return _svg(width, height, "总体满意率漏斗图", "；".join([summary, *described]), body)
+    summary = "超出 99.8% 控制限：" + ("、".join(p.label for p in flagged) if flagged else "无")
+    body.append(_text(width - right, 24, summary, size=11, anchor="end", fill=ACCENT))
+    return _svg(
+        width,
+        height,
+        title,
+        "；".join([summary, _dispersion_text(funnel), *described]),
+        body,
+    )
 
 
 def rank_intervals_svg(report: Report) -> str:
-    """Each base's rank on the overall score (dot) with its 95 % bootstrap interval (line),
-    best first; overlapping intervals mean the ranks cannot be told apart."""
-    ranks = sorted(report.comparison.ranks, key=lambda r: (r.rank, r.label))
+    """Each ranked base's rank on the primary indicator's empirical-Bayes estimate (dot) with
+    its 95 % interval simulated from the posteriors (line), best first; overlapping intervals
+    mean the ranks cannot be told apart."""
+    ranks = sorted(
+        (row.rank for row in report.comparison.rows if row.rank is not None),
+        key=lambda r: (r.rank, r.label),
+    )
     count = len(ranks)
     label_width, plot_width, number_width = 200, 360, 110
     row_height, top = 26, 60
     width = label_width + plot_width + number_width + 20
     height = top + row_height * max(count, 1) + 40
     body = [
-        _text(10, 24, "总体得分排名及 95% 区间", size=15, weight="bold"),
-        _text(10, 44, "圆点为排名（1 为最好），横线为自助抽样排名区间；区间重叠的基地名次不宜区分",
-              size=11, fill=MUTED),
+        _text(10, 24, "满意率排名及 95% 区间", size=15, weight="bold"),
+        _text(10, 44, "圆点为按收缩估计的排名（1 为最好），横线为后验抽样的排名区间；"
+              "区间重叠的基地名次不宜区分", size=11, fill=MUTED),
     ]  # fmt: skip
     if not ranks:
         body.append(_text(10, top + 16, "没有可排名的基地"))
@@ -274,4 +307,4 @@ def rank_intervals_svg(report: Report) -> str:
         text = f"第 {rank.rank} 名（{rank.low}–{rank.high}）"
         body.append(_text(label_width + plot_width + 10, middle + 4, text, size=11))
         described.append(f"{rank.label} {text}")
-    return _svg(width, height, "总体得分排名区间", "；".join(described), body)
+    return _svg(width, height, "满意率排名区间", "；".join(described), body)

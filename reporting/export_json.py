@@ -14,41 +14,63 @@ import os
 from pathlib import Path
 from typing import Any
 
+from reporting.comparison import MIN_RANKED_ANSWERS, OVERALL_SCORE, dimension_measure
 from reporting.model import (
     BaseComparison,
+    BaseRow,
     ComparisonTest,
     DimensionFigures,
     GroupReport,
     ItemFigures,
+    Participation,
+    PrimaryFigures,
     Report,
     TeachingFigures,
 )
 from reporting.stats.descriptive import MeanEstimate
 from reporting.stats.funnel import Funnel, FunnelLimits
-from reporting.stats.proportions import NetPromoter, Proportion
+from reporting.stats.overdispersion import Overdispersion
+from reporting.stats.proportions import Bounds, NetPromoter, Proportion
 from reporting.stats.reliability import Reliability
 from reporting.suppression import Suppression
 
 __all__ = ["FORMAT", "report_json", "report_to_dict", "write_report_json"]
 
 #: Identifies the layout of the object; bumped when a key changes meaning.
-FORMAT = "zjgp-survey-report/1"
+FORMAT = "zjgp-survey-report/2"
 
 DEFINITIONS = {
+    "primary": "主要指标：满意率，即问卷声明为主要指标的题目（总体满意度）回答“满意”或“非常满意”"
+    "（最高两档）的比例，Wilson 区间；各处首先列出",
+    "response_rate": "回收率：已提交人数 / 应答人数，Wilson 区间；与满意率并列的指标，另作漏斗图",
+    "nonresponse_bounds": "无回答的最坏情形界（Manski）：假设未作答者全部不满意 / 全部满意时，"
+    "全体应答人员中的满意率",
     "item_score": "原始答案；反向计分题为 最小值 + 最大值 − 原始答案",
     "dimension_score": "每份答卷在该维度已作答题目的计分平均值（未答题不计入）",
-    "overall_score": "每份答卷在全部维度已作答题目的计分平均值",
-    "top_two": "计分后落在最高两档（5 点量表为 4、5）",
+    "overall_score": "每份答卷各计分维度得分的平均值（每个维度权重相同，反向题已反向计分）；"
+    "不含总体满意度题所在维度，也不把“同意程度”与“满意程度”两种量表混在一起，"
+    "所用维度见 score_dimensions",
+    "top_two": "计分后落在最高两档（5 点量表为 4、5）；反向题为反向计分后的最高两档，"
+    "即原始答案“不同意”“非常不同意”的比例",
     "satisfaction_overall": "总体满意度题的前两档占比，Wilson 区间",
-    "satisfaction_averaged": "每份答卷在满意率题目中前两档所占比例的平均值，t 区间",
+    "satisfaction_averaged": "每份答卷在满意率题目中前两档所占比例的平均值，logit 变换区间",
     "nps": "推荐者（9–10）比例减贬损者（0–6）比例 × 100，区间为 Rocks (2016) 调整 Wald 法",
-    "mean_interval": "均值的 Student t 区间",
-    "alpha": "Cronbach α（整行删除缺失），Feldt 区间，题目–其余题目总分相关",
+    "mean_interval": "均值的置信区间在 logit 变换后的量表上构造（delta 法、t 分位数），"
+    "不超出量表范围",
+    "alpha": "Cronbach α（整行删除缺失），Feldt 区间，题目–其余题目总分相关；只在全项目层面报告，"
+    "α < 0.5 或区间下限为负时附说明",
     "pooled_matrix_item": "评教矩阵子题在各课程合并，键中课程编号写作 *",
-    "funnel": "Spiegelhalter (2005) 漏斗图，精确二项控制限（附录 A.1.1 插值），95% 与 99.8%",
-    "comparison": "Kruskal–Wallis 检验与 ε²；Dunn 两两比较（结校正，Holm 校正）；Cliff δ",
-    "ranks": "各基地内有放回自助抽样的排名区间（固定随机种子，可复现）",
-    "suppression": "回答人数少于 k 的组不显示任何数字；为防止由合计推算，另行隐藏必要的组",
+    "funnel": "Spiegelhalter (2005) 漏斗图：z 分数按 10% 缩尾估计过度离散 φ，χ² 检验；"
+    "显示过度离散时按 DerSimonian–Laird 估计基地间方差 τ²，控制限为 目标 ± z·√(σ² + τ²)，"
+    "否则为精确二项控制限；只有超出（调整后）99.8% 控制限的基地才标出",
+    "shrinkage": "经验贝叶斯（beta-二项）估计：各基地满意率的先验 Beta(α, β) 由全部基地的"
+    "边际似然最大化估计，各基地的估计为后验均值，95% 区间为后验分位数",
+    "ranks": f"排名区间：从各基地后验分布抽样、排序，取 95% 区间（固定随机种子）；"
+    f"主要指标答题人数少于 {MIN_RANKED_ANSWERS} 的基地不排名",
+    "pairs": "两两比较只针对主要指标：Fisher 精确检验，对全部基地对一并作 Holm 校正",
+    "comparison": "其他得分只作 Kruskal–Wallis 检验与效应量 ε²，不作两两比较",
+    "suppression": "回答人数少于 k 的组不显示任何数字；为防止由合计推算，另行隐藏必要的组；"
+    "回答不足的基地在比较中列出并注明“回答不足”",
 }
 
 
@@ -74,6 +96,41 @@ def _mean(estimate: MeanEstimate | None) -> dict[str, Any] | None:
         "sd": _number(estimate.sd),
         "low": _number(estimate.low),
         "high": _number(estimate.high),
+    }
+
+
+def _bounds(bounds: Bounds | None) -> dict[str, Any] | None:
+    if bounds is None:
+        return None
+    return {
+        "invited": bounds.invited,
+        "answered": bounds.answered,
+        "successes": bounds.successes,
+        "low": bounds.low,
+        "high": bounds.high,
+    }
+
+
+def _participation(participation: Participation) -> dict[str, Any]:
+    return {
+        "invited": participation.invited,
+        "responded": participation.responded,
+        "rate": _number(participation.rate),
+        "interval": _proportion(participation.interval),
+        "low": participation.low,
+    }
+
+
+def _primary(primary: PrimaryFigures | None) -> dict[str, Any] | None:
+    if primary is None:
+        return None
+    return {
+        "measure": "primary",
+        "item": primary.item,
+        "label": primary.label,
+        "suppressed": _suppressed(primary.suppression),
+        "value": _proportion(primary.rate),
+        "nonresponse_bounds": _bounds(primary.bounds),
     }
 
 
@@ -179,18 +236,15 @@ def _teaching(teaching: TeachingFigures | None) -> dict[str, Any] | None:
 def _group(group: GroupReport) -> dict[str, Any]:
     participation = group.participation
     satisfaction = group.satisfaction
+    # The primary indicator comes first in every group object.
     out: dict[str, Any] = {
         "level": group.level,
         "id": group.id,
         "name": group.name,
         "projects": list(group.projects),
         "versions": list(group.versions),
-        "participation": {
-            "invited": participation.invited,
-            "responded": participation.responded,
-            "rate": _number(participation.rate),
-            "low": participation.low,
-        },
+        "primary": _primary(group.primary),
+        "participation": _participation(participation),
         "n": group.n,
         "suppressed": _suppressed(group.suppression),
         "overall_score": {
@@ -268,18 +322,6 @@ def _test(test: ComparisonTest) -> dict[str, Any]:
                 "n": kruskal.n,
             }
         ),
-        "pairs": [
-            {
-                "first": pair.first,
-                "second": pair.second,
-                "z": _number(pair.z),
-                "p": _number(pair.pvalue),
-                "p_holm": _number(pair.p_holm),
-                "cliffs_delta": _number(pair.delta),
-                "magnitude": pair.magnitude,
-            }
-            for pair in test.pairs
-        ],
     }
 
 
@@ -293,46 +335,116 @@ def _limits(limits: FunnelLimits) -> dict[str, Any]:
     }
 
 
-def _funnel(funnel: Funnel | None) -> dict[str, Any] | None:
+def _dispersion(dispersion: Overdispersion | None) -> dict[str, Any] | None:
+    if dispersion is None:
+        return None
+    return {
+        "groups": dispersion.groups,
+        "phi": _number(dispersion.phi),
+        "chi2": _number(dispersion.chi2),
+        "df": dispersion.df,
+        "p": _number(dispersion.pvalue),
+        "overdispersed": dispersion.overdispersed,
+        "tau2": _number(dispersion.tau2),
+        "tau": _number(dispersion.tau),
+    }
+
+
+def _funnel(funnel: Funnel | None, measure: str) -> dict[str, Any] | None:
     if funnel is None:
         return None
     return {
+        "measure": measure,
         "target": funnel.target,
         "method": funnel.method,
+        "overdispersion": _dispersion(funnel.dispersion),
         "points": [
             {
                 "base": point.label,
                 "successes": point.successes,
                 "n": point.n,
                 "rate": point.rate,
+                "z": _number(point.z),
                 "zone": point.zone,
                 "limits": _limits(point.limits),
             }
             for point in funnel.points
         ],
         "outside95": [point.label for point in funnel.outside(95)],
-        "outside998": [point.label for point in funnel.outside(998)],
+        "flagged": [point.label for point in funnel.outside(998)],
+    }
+
+
+def _row(row: BaseRow) -> dict[str, Any]:
+    shrunken = row.shrunken
+    rank = row.rank
+    return {
+        "base": row.base,
+        "note": row.note,
+        "primary": _proportion(row.primary),
+        "shrunken": (
+            None
+            if shrunken is None
+            else {"estimate": shrunken.estimate, "low": shrunken.low, "high": shrunken.high}
+        ),
+        "nonresponse_bounds": _bounds(row.bounds),
+        "rank": (
+            None
+            if rank is None
+            else {"rank": rank.rank, "low": rank.low, "high": rank.high, "n": rank.n}
+        ),
+        "rank_note": row.rank_note,
+        "zone": row.zone,
+        "response_rate": _participation(row.participation),
+        "response_zone": row.response_zone,
     }
 
 
 def _comparison(comparison: BaseComparison) -> dict[str, Any]:
+    prior = comparison.prior
     return {
-        "excluded": [{"base": base, "reason": reason} for base, reason in comparison.excluded],
-        "tests": [_test(test) for test in comparison.tests],
-        "funnel": _funnel(comparison.funnel),
-        "funnel_note": comparison.funnel_note,
-        "ranks": [
-            {
-                "base": rank.label,
-                "n": rank.n,
-                "mean": rank.estimate,
-                "rank": rank.rank,
-                "low": rank.low,
-                "high": rank.high,
+        "primary_item": comparison.primary_item,
+        "primary_label": comparison.primary_label,
+        "bases": [_row(row) for row in comparison.rows],
+        "prior": (
+            None
+            if prior is None
+            else {
+                "alpha": prior.alpha,
+                "beta": prior.beta,
+                "mean": prior.mean,
+                "size": prior.size,
             }
-            for rank in comparison.ranks
+        ),
+        "shrinkage_note": comparison.shrinkage_note,
+        "min_ranked": comparison.min_ranked,
+        "funnel": _funnel(comparison.funnel, "primary"),
+        "funnel_note": comparison.funnel_note,
+        "response_funnel": _funnel(comparison.response_funnel, "response_rate"),
+        "pairs": [
+            {
+                "measure": "primary",
+                "first": pair.first,
+                "second": pair.second,
+                "difference": pair.difference,
+                "p": _number(pair.pvalue),
+                "p_holm": _number(pair.p_holm),
+            }
+            for pair in comparison.pairs
         ],
+        "tests": [_test(test) for test in comparison.tests],
     }
+
+
+def _measures(report: Report) -> dict[str, dict[str, str]]:
+    measures = {
+        "primary": {"label": report.comparison.primary_label, "kind": "rate"},
+        "response_rate": {"label": "回收率", "kind": "rate"},
+        OVERALL_SCORE: {"label": "总体得分", "kind": "score"},
+    }
+    for info in report.dimensions:
+        measures[dimension_measure(info.id)] = {"label": info.label, "kind": "score"}
+    return measures
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
@@ -345,9 +457,12 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "low_response_rate": report.low_response_rate,
         "bootstrap": {"seed": report.seed, "reps": report.bootstrap_reps},
         "definitions": DEFINITIONS,
+        "measures": _measures(report),
+        "score_dimensions": list(report.score_dimensions),
         "items": {
             info.key: {
                 "label": info.label,
+                "shown_label": info.marked_label,
                 "dimension": info.dimension,
                 "minimum": info.minimum,
                 "maximum": info.maximum,

@@ -1,15 +1,15 @@
-"""The ministry's Excel workbook (openpyxl): an overview comparing the bases, the test results,
-the funnel plot and rank intervals, and one sheet per base, with native Excel charts.
+"""The ministry's Excel workbook (openpyxl): an overview comparing the bases on the primary
+indicator (满意率, shrunken estimate, rank interval, funnel zone) and response rate, the tests, the
+funnel plots with φ and τ, the rank intervals, and one sheet per base, with native Excel charts.
 
 Withheld figures show "不予显示" on a grey background with the reason as a cell comment, so the
 sheet never shows a blank that could be read as zero. Chart data are the shown figures only.
 
-The pairwise table lists every pair of every test while at most
-:data:`FULL_PAIR_TABLE_MAX_BASES` bases are compared (the 2024 programme has 16: 120 pairs per
-test). Beyond that a national comparison has tens of thousands of pairs per test, which no reader
-scans in Excel and which would take openpyxl minutes to write; the sheet then lists the pairs
-that differ after Holm's adjustment on the overall score and says that the complete table is in
-the JSON export.
+Pairwise tests exist for the primary indicator only. Their table lists every pair while at most
+:data:`FULL_PAIR_TABLE_MAX_BASES` bases are compared (the 2024 programme has 16: 120 pairs).
+Beyond that a national comparison has tens of thousands of pairs, which no reader scans in Excel
+and which would take openpyxl minutes to write; the sheet then lists the pairs that differ after
+Holm's adjustment and says that the complete table is in the JSON export.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.export_json import DEFINITIONS
-from reporting.model import GroupReport, Report
+from reporting.model import BaseRow, GroupReport, Report
 from reporting.stats.descriptive import MeanEstimate
+from reporting.stats.funnel import Funnel
 from reporting.stats.proportions import Proportion
 from reporting.suppression import Suppression
 
@@ -68,13 +69,12 @@ _HIDDEN_FONT = Font(italic=True, color="7F7F7F")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 
 ZONE_LABELS = {
-    "above_998": "高于 99.8% 上限",
+    "above_998": "高于 99.8% 上限（标出）",
     "above_95": "高于 95% 上限",
     "within": "在控制限内",
     "below_95": "低于 95% 下限",
-    "below_998": "低于 99.8% 下限",
+    "below_998": "低于 99.8% 下限（标出）",
 }
-MAGNITUDE_LABELS = {"negligible": "可忽略", "small": "小", "medium": "中", "large": "大"}
 KIND_LABELS = {"theory": "理论", "practice": "实践"}
 
 Value = str | int | float | None
@@ -194,24 +194,33 @@ OVERVIEW_HEADERS = (
     "序号",
     "承训基地",
     "项目编号",
+    "满意率（主要指标）",
+    "满意率下限",
+    "满意率上限",
+    "收缩估计",
+    "收缩估计下限",
+    "收缩估计上限",
+    "排名",
+    "排名区间",
+    "满意率漏斗图位置",
+    "说明",
     "邀请人数",
     "回答人数",
     "回答率",
+    "回答率下限",
+    "回答率上限",
     "回答率提示",
+    "回答率漏斗图位置",
+    "满意率最坏情形下界",
+    "满意率最坏情形上界",
     "有效答卷数",
     "总体得分",
     "总体得分下限",
     "总体得分上限",
-    "总体满意率",
-    "满意率下限",
-    "满意率上限",
     "平均满意率",
     "NPS",
     "NPS下限",
     "NPS上限",
-    "漏斗图位置",
-    "排名",
-    "排名区间",
 )
 
 
@@ -230,16 +239,40 @@ def _participation_cells(
     writer.put(column + 4, group.n, COUNT)
 
 
+def _comparison_cells(writer: _Writer, row: BaseRow | None, hidden: Suppression | None) -> None:
+    """Columns 7–13 of the overview: shrunken estimate, rank, funnel zone and the note."""
+    if row is None:
+        return
+    if row.shrunken is not None:
+        writer.put(7, row.shrunken.estimate, RATE)
+        writer.put(8, row.shrunken.low, RATE)
+        writer.put(9, row.shrunken.high, RATE)
+    elif hidden is not None:
+        for column in (7, 8, 9):
+            writer.hidden(column, hidden)
+    if row.rank is not None:
+        writer.put(10, row.rank.rank, COUNT)
+        writer.put(11, f"{row.rank.low}–{row.rank.high}")
+    if row.zone is not None:
+        writer.put(12, ZONE_LABELS[row.zone])
+    writer.put(13, "；".join(note for note in (row.note, row.rank_note) if note) or None)
+    if row.response_zone is not None:
+        writer.put(20, ZONE_LABELS[row.response_zone])
+    if row.bounds is not None:
+        writer.put(21, row.bounds.low, RATE)
+        writer.put(22, row.bounds.high, RATE)
+
+
 def _overview(sheet: Worksheet, report: Report) -> None:
     writer = _Writer(sheet)
     writer.title(f"各承训基地结果总览（{len(report.programme.children)} 个基地）")
-    header_row = writer.header(OVERVIEW_HEADERS)
-    zones = (
-        {p.label: p.zone for p in report.comparison.funnel.points}
-        if report.comparison.funnel
-        else {}
+    writer.note(
+        "主要指标为满意率（总体满意度题“满意”及以上的比例）。收缩估计为经验贝叶斯估计，"
+        "排名按收缩估计并给出 95% 区间；只有超出（按过度离散调整后的）99.8% 控制限的基地才标出。"
     )
-    ranks = {r.label: r for r in report.comparison.ranks}
+    writer.row += 1
+    header_row = writer.header(OVERVIEW_HEADERS)
+    comparison = report.comparison
     groups = [*report.programme.children, report.programme]
     for number, group in enumerate(groups, start=1):
         is_programme = group.level == "programme"
@@ -247,14 +280,36 @@ def _overview(sheet: Worksheet, report: Report) -> None:
         writer.put(2, group.name)
         if not is_programme:
             writer.put(3, "、".join(str(p) for p in group.projects))
-        _participation_cells(writer, group, 4, report.low_response_rate)
         hidden = group.suppression
-        _mean_cells(writer, 9, group.overall, hidden or group.overall_suppression)
+        primary = group.primary
+        if primary is not None:
+            _rate_cells(writer, 4, primary.rate, hidden or primary.suppression)
+            if primary.rate is None and not is_programme:
+                hidden = hidden or primary.suppression
+        if not is_programme:
+            _comparison_cells(writer, comparison.row(group.name), hidden)
+        elif primary is not None and primary.bounds is not None:
+            writer.put(21, primary.bounds.low, RATE)
+            writer.put(22, primary.bounds.high, RATE)
+        participation = group.participation
+        writer.put(14, participation.invited, COUNT)
+        writer.put(15, participation.responded, COUNT)
+        writer.put(16, participation.rate, RATE)
+        if participation.interval is not None:
+            writer.put(17, participation.interval.low, RATE)
+            writer.put(18, participation.interval.high, RATE)
+        if participation.low:
+            cell = writer.sheet.cell(
+                writer.row, 19, f"回答率低于 {report.low_response_rate:.0%}，结果仅供参考"
+            )
+            cell.fill = _LOW_FILL
+        writer.put(23, group.n, COUNT)
+        hidden = group.suppression
+        _mean_cells(writer, 24, group.overall, hidden or group.overall_suppression)
         satisfaction = group.satisfaction
-        _rate_cells(writer, 12, satisfaction.overall, hidden or satisfaction.overall_suppression)
         averaged = satisfaction.averaged
         writer.figure(
-            15,
+            27,
             averaged.mean if averaged else None,
             RATE,
             hidden or satisfaction.averaged_suppression,
@@ -263,45 +318,33 @@ def _overview(sheet: Worksheet, report: Report) -> None:
             nps = group.nps.nps
             if hidden or group.nps.suppression or nps is None:
                 for offset in range(3):
-                    writer.hidden(16 + offset, hidden or group.nps.suppression)
+                    writer.hidden(28 + offset, hidden or group.nps.suppression)
             else:
-                writer.put(16, nps.score, NPS)
-                writer.put(17, nps.low, NPS)
-                writer.put(18, nps.high, NPS)
-        if not is_programme:
-            if group.name in zones:
-                writer.put(19, ZONE_LABELS[zones[group.name]])
-            elif hidden:
-                writer.hidden(19, hidden)
-            rank = ranks.get(group.name)
-            if rank is not None:
-                writer.put(20, rank.rank, COUNT)
-                writer.put(21, f"{rank.low}–{rank.high}")
-            elif hidden:
-                writer.hidden(20, hidden)
-                writer.hidden(21, hidden)
+                writer.put(28, nps.score, NPS)
+                writer.put(29, nps.low, NPS)
+                writer.put(30, nps.high, NPS)
         writer.next()
     sheet.freeze_panes = f"C{header_row + 1}"
-    _widths(sheet, [5, 26, 8, 8, 8, 8, 22, 9, *[9] * 10, 14, 6, 9])
+    _widths(sheet, [5, 26, 8, *[9] * 7, 6, 9, 16, 18, *[8] * 5, 20, 16, *[10] * 11])
 
     # Chart data: shown bases only (a withheld figure must not be drawn as zero).
     shown = [
         g
         for g in report.programme.children
-        if g.suppression is None and g.satisfaction.overall is not None
+        if g.suppression is None and g.primary is not None and g.primary.rate is not None
     ]
     writer.row += 2
-    data_row = writer.header(["承训基地（图表数据）", "总体满意率", "回答率"], column=2)
+    data_row = writer.header(["承训基地（图表数据）", "满意率", "回答率"], column=2)
     for group in shown:
         writer.put(2, group.name)
-        assert group.satisfaction.overall is not None
-        writer.put(3, group.satisfaction.overall.rate, RATE)
+        rate = group.primary.rate if group.primary is not None else None
+        writer.put(3, rate.rate if rate is not None else None, RATE)
         writer.put(4, group.participation.rate, RATE)
         writer.next()
     if shown:
         last = data_row + len(shown)
         categories = Reference(sheet, min_col=2, min_row=data_row + 1, max_row=last)
-        for column, title, anchor_row in ((3, "各基地总体满意率", 1), (4, "各基地回答率", 20)):
+        for column, title, anchor_row in ((3, "各基地满意率", 1), (4, "各基地回答率", 20)):
             chart = BarChart()
             chart.type = "bar"
             chart.title = title
@@ -318,7 +361,7 @@ def _overview(sheet: Worksheet, report: Report) -> None:
             chart.legend = None
             chart.height = max(7.5, 0.5 * len(shown) + 3)
             chart.width = 16
-            sheet.add_chart(chart, f"W{anchor_row}")
+            sheet.add_chart(chart, f"AF{anchor_row}")
 
 
 def _dimension_sheet(sheet: Worksheet, report: Report) -> None:
@@ -340,15 +383,37 @@ def _dimension_sheet(sheet: Worksheet, report: Report) -> None:
             _mean_cells(writer, column, figures.score, group.suppression or figures.suppression)
         writer.next()
     _widths(sheet, [26, 9, *[9] * (3 * len(labels))])
+    writer.row += 1
+    writer.note("全项目各维度的信度（Cronbach α 只在全项目层面报告）")
+    writer.header(["维度", "完整作答数", "α", "α下限", "α上限", "说明"])
+    for info in report.dimensions:
+        figures = report.programme.dimension(info.id)
+        if figures is None:
+            continue
+        writer.put(1, info.label)
+        reliability = figures.reliability
+        if figures.suppression is not None:
+            writer.hidden(3, figures.suppression)
+        elif reliability is not None:
+            writer.put(2, reliability.n, COUNT)
+            writer.put(3, reliability.alpha, COEFFICIENT)
+            writer.put(4, reliability.low, COEFFICIENT)
+            writer.put(5, reliability.high, COEFFICIENT)
+        writer.put(6, figures.reliability_note)
+        writer.next()
 
 
 def _tests_sheet(sheet: Worksheet, report: Report) -> None:
     writer = _Writer(sheet)
     writer.title("基地间差异检验")
-    writer.note("Kruskal–Wallis 检验：各基地的得分分布是否相同；ε² 为效应量（0–1）。")
+    comparison = report.comparison
+    writer.note(
+        "两两比较只针对主要指标（满意率）：Fisher 精确检验，对全部基地对一并作 Holm 校正。"
+        "其他得分只作 Kruskal–Wallis 检验：各基地的得分分布是否相同；ε² 为效应量（0–1）。"
+    )
     writer.row += 1
     writer.header(["指标", "参与基地数", "H", "自由度", "p 值", "ε²", "答卷数"])
-    for test in report.comparison.tests:
+    for test in comparison.tests:
         writer.put(1, test.label)
         writer.put(2, len(test.bases), COUNT)
         if test.kruskal is None:
@@ -360,66 +425,83 @@ def _tests_sheet(sheet: Worksheet, report: Report) -> None:
             writer.put(6, test.kruskal.epsilon_squared, COEFFICIENT)
             writer.put(7, test.kruskal.n, COUNT)
         writer.next()
-    if report.comparison.excluded:
+    insufficient = [row.base for row in comparison.rows if row.note]
+    if insufficient:
         writer.row += 1
-        writer.note("未参与比较的基地：")
-        for base, reason in report.comparison.excluded:
-            writer.put(1, base)
-            writer.put(2, reason)
-            writer.next()
+        writer.note("回答不足、不参加检验的基地：" + "、".join(insufficient))
+    if comparison.primary_item is None:
+        return
     writer.row += 1
-    writer.note(
-        "两两比较：Dunn 检验（结校正，Holm 多重比较校正）；Cliff δ > 0 表示基地甲得分较高；"
-        "|δ| < 0.147 可忽略，< 0.33 小，< 0.474 中，其余为大（Romano 等 2006）。"
-    )
-    writer.row += 1
-    tests = report.comparison.tests
-    if max((len(test.bases) for test in tests), default=0) > FULL_PAIR_TABLE_MAX_BASES:
+    writer.note(f"{comparison.primary_label}两两比较（Fisher 精确检验，Holm 校正）")
+    pairs = comparison.pairs
+    compared = sum(1 for row in comparison.rows if row.primary is not None)
+    if compared > FULL_PAIR_TABLE_MAX_BASES:
         writer.note(
-            f"参与比较的基地超过 {FULL_PAIR_TABLE_MAX_BASES} 个，下表只列出总体得分上经 Holm 校正后"
-            "差异显著（p < 0.05）的基地对；完整的两两比较见 JSON 导出。"
+            f"参与比较的基地超过 {FULL_PAIR_TABLE_MAX_BASES} 个，下表只列出经 Holm 校正后差异显著"
+            "（p < 0.05）的基地对；完整的两两比较见 JSON 导出。"
         )
-        tests = tests[:1]
-        significant_only = True
-    else:
-        significant_only = False
-    writer.header(
-        ["指标", "基地甲", "基地乙", "z", "p 值", "Holm 校正 p 值", "Cliff δ", "效应量", "显著"]
+        pairs = tuple(pair for pair in pairs if pair.p_holm < 0.05)
+    writer.header(["基地甲", "基地乙", "满意率之差（甲 − 乙）", "p 值", "Holm 校正 p 值", "显著"])
+    for pair in pairs:
+        writer.put(1, pair.first)
+        writer.put(2, pair.second)
+        writer.put(3, pair.difference, RATE)
+        writer.put(4, pair.pvalue, _p_format(pair.pvalue))
+        writer.put(5, pair.p_holm, _p_format(pair.p_holm))
+        writer.put(6, "是" if pair.p_holm < 0.05 else "否")
+        writer.next()
+    _widths(sheet, [24, 24, 14, 11, 14, 8, 9])
+
+
+def _dispersion_notes(writer: _Writer, funnel: Funnel) -> None:
+    dispersion = funnel.dispersion
+    if dispersion is None:
+        writer.note("控制限为精确二项分布 95% 与 99.8% 限（基地不足两个，不估计过度离散）。")
+        return
+    writer.note(
+        f"过度离散：φ = {dispersion.phi:.3f}（z 分数按 10% 缩尾），χ² = {dispersion.chi2:.2f}，"
+        f"自由度 {dispersion.df}，p = {dispersion.pvalue:.3g}。"
     )
-    for test in tests:
-        for pair in test.pairs:
-            if significant_only and pair.p_holm >= 0.05:
-                continue
-            writer.put(1, test.label)
-            writer.put(2, pair.first)
-            writer.put(3, pair.second)
-            writer.put(4, pair.z, "0.000")
-            writer.put(5, pair.pvalue, _p_format(pair.pvalue))
-            writer.put(6, pair.p_holm, _p_format(pair.p_holm))
-            writer.put(7, pair.delta, COEFFICIENT)
-            writer.put(8, MAGNITUDE_LABELS[pair.magnitude])
-            writer.put(9, "是" if pair.p_holm < 0.05 else "否")
-            writer.next()
-    _widths(sheet, [14, 24, 24, 9, 11, 14, 9, 8, 6])
+    if dispersion.overdispersed:
+        writer.note(
+            f"存在过度离散：按 DerSimonian–Laird 估计基地间方差 τ² = {dispersion.tau2:.5f}"
+            f"（τ = {dispersion.tau:.4f}），控制限为 目标 ± z·√(σ² + τ²)。"
+        )
+    else:
+        writer.note("未见过度离散（τ = 0）：控制限为精确二项分布 95% 与 99.8% 限。")
 
 
 def _funnel_sheet(sheet: Worksheet, report: Report) -> None:
+    comparison = report.comparison
     writer = _Writer(sheet)
-    writer.title("总体满意率漏斗图（Spiegelhalter 2005）")
-    funnel = report.comparison.funnel
-    if funnel is None:
-        writer.note(report.comparison.funnel_note or "不作漏斗图")
-        return
-    writer.note(f"全项目总体满意率 {funnel.target:.1%}；控制限为精确二项分布 95% 与 99.8% 限。")
+    writer.title("满意率漏斗图（Spiegelhalter 2005，考虑过度离散）")
+    if comparison.funnel is None:
+        writer.note(comparison.funnel_note or "不作漏斗图")
+    else:
+        _funnel_block(sheet, writer, comparison.funnel, "满意率", "答题人数", "满意人数")
+    writer.row += 24
+    writer.title("回答率漏斗图（Spiegelhalter 2005，考虑过度离散）")
+    if comparison.response_funnel is None:
+        writer.note("没有应答人数，不作回答率漏斗图")
+    else:
+        _funnel_block(sheet, writer, comparison.response_funnel, "回答率", "应答人数", "回答人数")
+
+
+def _funnel_block(
+    sheet: Worksheet, writer: _Writer, funnel: Funnel, what: str, size: str, count: str
+) -> None:
+    writer.note(f"全项目{what} {funnel.target:.1%}。")
+    _dispersion_notes(writer, funnel)
     outside95 = [p.label for p in funnel.outside(95)]
     outside998 = [p.label for p in funnel.outside(998)]
     writer.note("超出 95% 控制限的基地：" + ("、".join(outside95) if outside95 else "无"))
-    writer.note("超出 99.8% 控制限的基地：" + ("、".join(outside998) if outside998 else "无"))
+    writer.note(
+        "超出 99.8% 控制限、予以标出的基地：" + ("、".join(outside998) if outside998 else "无")
+    )
     writer.row += 1
     first = writer.header(
-        ["承训基地", "答题人数", "满意人数", "满意率", "95%下限", "95%上限", "99.8%下限",
-         "99.8%上限", "位置"]
-    )  # fmt: skip
+        ["承训基地", size, count, what, "95%下限", "95%上限", "99.8%下限", "99.8%上限", "位置"]
+    )
     for point in funnel.points:
         writer.put(1, point.label)
         writer.put(2, point.n, COUNT)
@@ -455,9 +537,9 @@ def _funnel_sheet(sheet: Worksheet, report: Report) -> None:
     last_curve = curve_writer.row - 1
 
     chart = ScatterChart()
-    chart.title = "总体满意率漏斗图"
-    chart.x_axis.title = "答题人数"
-    chart.y_axis.title = "总体满意率"
+    chart.title = f"{what}漏斗图"
+    chart.x_axis.title = size
+    chart.y_axis.title = what
     chart.y_axis.number_format = "0%"
     lowest = min([c.lower998 for c in curve] + [p.rate for p in funnel.points])
     chart.y_axis.scaling.min = max(0.0, int(lowest * 10) / 10)
@@ -495,51 +577,73 @@ def _funnel_sheet(sheet: Worksheet, report: Report) -> None:
     chart.height = 10
     chart.width = 18
     sheet.add_chart(chart, f"A{last_point + 3}")
+    writer.row = max(writer.row, last_curve + 1)
 
 
 def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
     writer = _Writer(sheet)
-    writer.title("总体得分排名及其 95% 区间")
+    comparison = report.comparison
+    writer.title(f"{comparison.primary_label}的收缩估计与排名区间")
+    prior = comparison.prior
+    if prior is None:
+        writer.note(comparison.shrinkage_note or "问卷没有主要指标，不作收缩估计和排名")
+        return
     writer.note(
-        f"排名区间来自各基地内有放回自助抽样 {report.bootstrap_reps} 次（随机种子 {report.seed}），"
-        "区间重叠的基地之间不宜区分名次。"
+        "经验贝叶斯（beta-二项）：各基地满意率的先验为 "
+        f"Beta({prior.alpha:.3f}, {prior.beta:.3f})，均值 {prior.mean:.1%}，"
+        f"相当于 {prior.size:.1f} 份答卷；估计为后验均值，区间为后验 95% 区间。"
+    )
+    writer.note(
+        f"排名区间：从各基地后验分布抽样 {report.bootstrap_reps} 次"
+        f"（随机种子 {report.seed}）排序所得的 95% 区间；"
+        f"答题人数少于 {comparison.min_ranked} 的基地不排名。区间重叠的基地之间不宜区分名次。"
     )
     writer.row += 1
-    first = writer.header(
-        ["承训基地", "答卷数", "总体得分", "排名", "排名下限", "排名上限", "区间宽度"]
-    )
-    ordered = sorted(report.comparison.ranks, key=lambda r: (r.rank, r.label))
-    for rank in ordered:
-        writer.put(1, rank.label)
-        writer.put(2, rank.n, COUNT)
-        writer.put(3, rank.estimate, MEAN)
-        writer.put(4, rank.rank, COUNT)
-        writer.put(5, rank.low, COUNT)
-        writer.put(6, rank.high, COUNT)
-        writer.put(7, rank.high - rank.low + 1, COUNT)
+    writer.header(
+        ["承训基地", "答题人数", "满意率", "收缩估计", "下限", "上限", "排名", "排名下限",
+         "排名上限", "说明"]
+    )  # fmt: skip
+    for row in comparison.rows:
+        writer.put(1, row.base)
+        if row.shrunken is not None:
+            writer.put(2, row.shrunken.n, COUNT)
+            writer.put(3, row.shrunken.rate, RATE)
+            writer.put(4, row.shrunken.estimate, RATE)
+            writer.put(5, row.shrunken.low, RATE)
+            writer.put(6, row.shrunken.high, RATE)
+        if row.rank is not None:
+            writer.put(7, row.rank.rank, COUNT)
+            writer.put(8, row.rank.low, COUNT)
+            writer.put(9, row.rank.high, COUNT)
+        writer.put(10, "；".join(note for note in (row.note, row.rank_note) if note) or None)
         writer.next()
-    _widths(sheet, [24, 8, 9, 6, 9, 9, 9])
+    _widths(sheet, [24, 8, 9, 9, 9, 9, 6, 8, 8, 24])
+    ordered = sorted(
+        (row.rank for row in comparison.rows if row.rank is not None),
+        key=lambda r: (r.rank, r.label),
+    )
     if not ordered:
         return
-    # Stacked horizontal bars: an invisible bar up to the lower rank, a visible one spanning
-    # the interval.
-    last = first + len(ordered)
+    # Stacked horizontal bars beside the table (column L): an invisible bar up to the lower
+    # rank, a visible one spanning the interval.
     helper = _Writer(sheet)
-    helper.row = first
-    helper.header(["（图表）起点", "（图表）区间"], column=9)
+    helper.row = writer.row + 2
+    first = helper.header(["承训基地（图表）", "（图表）起点", "（图表）区间"], column=12)
     for rank in ordered:
-        helper.put(9, rank.low - 0.5)
-        helper.put(10, rank.high - rank.low + 1)
+        helper.put(12, rank.label)
+        helper.put(13, rank.low - 0.5)
+        helper.put(14, rank.high - rank.low + 1)
         helper.next()
+    last = first + len(ordered)
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.title = "排名区间（1 为最好）"
     chart.add_data(
-        Reference(sheet, min_col=9, max_col=10, min_row=first, max_row=last), titles_from_data=True
+        Reference(sheet, min_col=13, max_col=14, min_row=first, max_row=last), titles_from_data=True
     )
-    chart.set_categories(Reference(sheet, min_col=1, min_row=first + 1, max_row=last))
+    chart.set_categories(Reference(sheet, min_col=12, min_row=first + 1, max_row=last))
     chart.series[0].graphicalProperties.noFill = True
     chart.series[0].graphicalProperties.line.noFill = True
     chart.x_axis.scaling.orientation = "maxMin"
@@ -547,7 +651,7 @@ def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
     chart.legend = None
     chart.height = max(7.5, 0.5 * len(ordered) + 3)
     chart.width = 16
-    sheet.add_chart(chart, f"L{first}")
+    sheet.add_chart(chart, "P1")
 
 
 def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
@@ -557,18 +661,16 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         writer.note(f"本基地的结果不予显示：{base.suppression.reason}")
         writer.row += 1
 
-    writer.header(["班级", "邀请人数", "回答人数", "回答率", "回答率提示", "有效答卷数",
-                   "总体得分", "下限", "上限", "总体满意率", "下限", "上限"])  # fmt: skip
+    writer.header(["班级", "满意率（主要指标）", "下限", "上限", "邀请人数", "回答人数", "回答率",
+                   "回答率提示", "有效答卷数", "总体得分", "下限", "上限"])  # fmt: skip
     for group in [*base.children, base]:
         writer.put(1, group.name if group.level == "class" else "基地合计")
-        _participation_cells(writer, group, 2, report.low_response_rate)
-        _mean_cells(writer, 7, group.overall, group.suppression or group.overall_suppression)
-        _rate_cells(
-            writer,
-            10,
-            group.satisfaction.overall,
-            group.suppression or group.satisfaction.overall_suppression,
-        )
+        if group.primary is not None:
+            _rate_cells(
+                writer, 2, group.primary.rate, group.suppression or group.primary.suppression
+            )
+        _participation_cells(writer, group, 5, report.low_response_rate)
+        _mean_cells(writer, 10, group.overall, group.suppression or group.overall_suppression)
         writer.next()
     writer.row += 1
 
@@ -590,7 +692,7 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
             writer.put(6, figures.reliability.alpha, COEFFICIENT)
             writer.put(7, figures.reliability.low, COEFFICIENT)
             writer.put(8, figures.reliability.high, COEFFICIENT)
-        else:
+        if figures.reliability_note:
             writer.put(9, figures.reliability_note)
         programme = report.programme.dimension(dimension_info.id)
         if programme is not None and programme.score is not None:
@@ -603,14 +705,14 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
     minimum = min((info.minimum for info in report.items), default=1)
     headers = ["题目编号", "题目", "维度", "反向计分", "答题数", "均值", "标准差"]
     headers += [f"选 {minimum + i} 的人数" for i in range(scale)]
-    headers += ["满意率（前两档）", "满意率下限", "满意率上限"]
+    headers += ["前两档占比（反向题按反向计分）", "下限", "上限"]
     writer.header(headers)
     infos = {info.key: info for info in report.items}
     dimension_labels = {d.id: d.label for d in report.dimensions}
     for item in base.items:
         info = infos[item.key]
         writer.put(1, item.key)
-        writer.put(2, info.label)
+        writer.put(2, info.marked_label)
         writer.put(3, dimension_labels.get(info.dimension, info.dimension))
         writer.put(4, "是" if info.reverse else "否")
         hidden = base.suppression or item.suppression
@@ -702,12 +804,18 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
 def _notes(sheet: Worksheet, report: Report) -> None:
     writer = _Writer(sheet)
     writer.title("“职教国培”示范项目评价结果")
+    labels = {d.id: d.label for d in report.dimensions}
     rows = [
         ("问卷", report.questionnaire),
         ("最小显示人数 k", str(report.k)),
         ("置信水平", f"{report.level:.0%}"),
         ("回答率提示阈值", f"{report.low_response_rate:.0%}"),
-        ("排名区间", f"自助抽样 {report.bootstrap_reps} 次，随机种子 {report.seed}"),
+        ("排名区间", f"后验抽样 {report.bootstrap_reps} 次，随机种子 {report.seed}"),
+        ("最少排名人数", f"主要指标答题人数少于 {report.comparison.min_ranked} 的基地不排名"),
+        (
+            "总体得分所用维度",
+            "、".join(labels.get(d, d) for d in report.score_dimensions) or "无",
+        ),
     ]
     for label, value in rows:
         writer.put(1, label)

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reporting.stats.descriptive import MeanEstimate
-from reporting.stats.funnel import Funnel
-from reporting.stats.nonparametric import KruskalWallis, Magnitude
-from reporting.stats.proportions import NetPromoter, Proportion
-from reporting.stats.ranking import RankInterval
+from reporting.stats.funnel import Funnel, Zone
+from reporting.stats.nonparametric import KruskalWallis
+from reporting.stats.proportions import Bounds, NetPromoter, Proportion, RatePair
 from reporting.stats.reliability import Reliability
+from reporting.stats.shrinkage import BetaBinomialFit, PosteriorRank, ShrunkenRate
 from reporting.suppression import Suppression
 
 __all__ = [
     "BaseComparison",
+    "BaseRow",
     "ChoiceFigures",
     "ComparisonTest",
     "CourseFigures",
@@ -31,9 +32,9 @@ __all__ = [
     "ItemInfo",
     "Level",
     "NpsFigures",
-    "PairComparison",
     "Participation",
     "PracticalShare",
+    "PrimaryFigures",
     "Report",
     "SatisfactionFigures",
     "TeacherFigures",
@@ -57,6 +58,12 @@ class ItemInfo:
     matrix: bool
     satisfaction: bool
 
+    @property
+    def marked_label(self) -> str:
+        """The label as reports show it: a reverse-scored item is marked "（反向题）", so that its
+        mean (of raw answers) and its top-two share (after reversing) are not misread."""
+        return f"{self.label}（反向题）" if self.reverse else self.label
+
 
 @dataclass(frozen=True)
 class DimensionInfo:
@@ -71,12 +78,27 @@ class DimensionInfo:
 
 @dataclass(frozen=True)
 class Participation:
-    """Invited, responded and the response rate; ``low`` marks a rate below the threshold."""
+    """Invited, responded and the response rate with its Wilson interval (``interval``, None
+    when nobody was invited); ``low`` marks a rate below the threshold."""
 
     invited: int
     responded: int
     rate: float | None
     low: bool
+    interval: Proportion | None = None
+
+
+@dataclass(frozen=True)
+class PrimaryFigures:
+    """The questionnaire's primary indicator (满意率 on the item declared ``primary``): the
+    top-two share with its Wilson interval, and Manski's worst-case bounds over everyone invited
+    (``bounds``: None when the rate is withheld or the invitations are not known)."""
+
+    item: str
+    label: str
+    rate: Proportion | None
+    suppression: Suppression | None
+    bounds: Bounds | None
 
 
 @dataclass(frozen=True)
@@ -100,8 +122,10 @@ class ItemFigures:
 
 @dataclass(frozen=True)
 class DimensionFigures:
-    """A dimension: the mean dimension score with its t interval, and Cronbach's alpha with the
-    Feldt interval and item–rest correlations (keyed like ``DimensionInfo.items``)."""
+    """A dimension: the mean dimension score with its interval on the scale, and (programme
+    only) Cronbach's alpha with the Feldt interval and item–rest correlations (keyed like
+    ``DimensionInfo.items``). ``reliability_note`` says why there is no alpha, or warns about a
+    low one."""
 
     id: str
     respondents: int | None
@@ -207,6 +231,7 @@ class GroupReport:
     participation: Participation
     n: int
     suppression: Suppression | None
+    primary: PrimaryFigures | None
     overall: MeanEstimate | None
     overall_suppression: Suppression | None
     items: tuple[ItemFigures, ...]
@@ -233,40 +258,56 @@ class GroupReport:
 
 
 @dataclass(frozen=True)
-class PairComparison:
-    """Dunn's test (Holm-adjusted) and Cliff's delta for one pair of bases; positive ``z`` and
-    ``delta`` mean ``first`` scores higher."""
-
-    first: str
-    second: str
-    z: float
-    pvalue: float
-    p_holm: float
-    delta: float
-    magnitude: Magnitude
-
-
-@dataclass(frozen=True)
 class ComparisonTest:
-    """Kruskal–Wallis across the bases on one score (``measure``: "overall" or a dimension id)
-    and the pairwise post-hoc comparisons."""
+    """Kruskal–Wallis (with ε²) across the bases on one score; ``measure`` is a unique measure id
+    (``overall_score`` or ``dimension.<id>``)."""
 
     measure: str
     label: str
     bases: tuple[str, ...]
     kruskal: KruskalWallis | None
-    pairs: tuple[PairComparison, ...]
+
+
+@dataclass(frozen=True)
+class BaseRow:
+    """One base in the comparison: every base is listed, a base whose figures are withheld with
+    ``note`` "回答不足" and its participation only. ``rank`` is None (``rank_note`` says why) for
+    a base with fewer answers than the documented minimum; ``zone`` and ``response_zone`` are
+    its places on the 满意率 and response-rate funnels."""
+
+    base: str
+    participation: Participation
+    note: str | None
+    primary: Proportion | None
+    shrunken: ShrunkenRate | None
+    bounds: Bounds | None
+    rank: PosteriorRank | None
+    rank_note: str | None
+    zone: Zone | None
+    response_zone: Zone | None
 
 
 @dataclass(frozen=True)
 class BaseComparison:
-    """The ministry's comparison of bases (only bases whose figures are shown take part)."""
+    """The ministry's comparison of bases on the primary indicator (``primary_item``, None when
+    the questionnaire declares none), with response rate beside it, and Kruskal–Wallis on the
+    other scores. Pairwise tests are for the primary indicator only."""
 
-    tests: tuple[ComparisonTest, ...]
+    primary_item: str | None
+    primary_label: str
+    rows: tuple[BaseRow, ...]
+    prior: BetaBinomialFit | None
+    shrinkage_note: str | None
     funnel: Funnel | None
     funnel_note: str | None
-    ranks: tuple[RankInterval, ...]
-    excluded: tuple[tuple[str, str], ...]
+    response_funnel: Funnel | None
+    pairs: tuple[RatePair, ...]
+    tests: tuple[ComparisonTest, ...]
+    min_ranked: int
+
+    def row(self, base: str) -> BaseRow | None:
+        """The row of this base, or None."""
+        return next((row for row in self.rows if row.base == base), None)
 
 
 @dataclass(frozen=True)
@@ -282,6 +323,7 @@ class Report:
     bootstrap_reps: int
     items: tuple[ItemInfo, ...]
     dimensions: tuple[DimensionInfo, ...]
+    score_dimensions: tuple[str, ...]
     programme: GroupReport
     comparison: BaseComparison
 

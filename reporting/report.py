@@ -20,7 +20,13 @@ from questionnaires.plan import PRACTICAL_SHARE_REQUIRED
 from questionnaires.scoring import ScoredItem
 from reporting.accumulate import DimensionAcc, GroupAcc, ItemAcc, class_accumulator
 from reporting.accumulate import item_accumulator as _field_accumulator
-from reporting.comparison import BaseSample, compare_bases
+from reporting.comparison import (
+    OVERALL_SCORE,
+    PRIMARY_LABEL,
+    BaseSample,
+    compare_bases,
+    dimension_measure,
+)
 from reporting.inputs import ClassInput, ReportSettings
 from reporting.model import (
     BaseComparison,
@@ -34,13 +40,14 @@ from reporting.model import (
     NpsFigures,
     Participation,
     PracticalShare,
+    PrimaryFigures,
     Report,
     SatisfactionFigures,
     TeachingFigures,
 )
-from reporting.scores import ClassScores, pooled_key, score_class
-from reporting.stats.descriptive import t_interval
-from reporting.stats.proportions import net_promoter, wilson
+from reporting.scores import ClassScores, pooled_key, score_class, score_dimensions
+from reporting.stats.descriptive import MeanEstimate, Moments, bounded_interval
+from reporting.stats.proportions import net_promoter, nonresponse_bounds, wilson
 from reporting.stats.reliability import alpha_from_cross_products
 from reporting.suppression import Cell, Suppression, suppress
 from reporting.teaching import (
@@ -61,6 +68,10 @@ PROGRAMME_NAME = "全项目"
 ONE_ITEM_NOTE = "该维度只有一道题，不计算信度"
 UNPOOLED_NOTE = "各班的题目（课程）不同，信度只在班级层面计算"
 NOT_ESTIMABLE_NOTE = "完整作答的人数不足或总分没有差异，无法计算信度"
+PROGRAMME_ONLY_NOTE = "信度（α）只在全项目层面报告：一个基地或班级的人数太少，α 的区间宽到无从解读"
+LOW_ALPHA = 0.5
+LOW_ALPHA_NOTE = "α 低于 0.5：该维度的几道题没有一致地测量同一方面，维度得分应结合各题目解读"
+NEGATIVE_BOUND_NOTE = "α 的置信区间下限为负：按现有答卷无法确认该维度的题目测量的是同一方面"
 
 
 def few_complete_note(k: int) -> str:
@@ -73,17 +84,23 @@ class _RulesSummary:
     """The named items of the questionnaire across the versions in the report."""
 
     overall_item: str | None
+    primary_item: str | None
     nps_item: str | None
     satisfaction_items: tuple[str, ...]
+    score_dimensions: tuple[str, ...]
 
 
 def _summary(classes: Sequence[ClassInput]) -> _RulesSummary:
     overall = next((c.rules.overall_item for c in classes if c.rules.overall_item), None)
+    primary = next((c.rules.primary_item for c in classes if c.rules.primary_item), None)
+    scored: dict[str, None] = {}
+    for data in classes:
+        scored.update(dict.fromkeys(score_dimensions(data.rules)))
     nps = next((c.rules.nps_item for c in classes if c.rules.nps_item), None)
     satisfaction: dict[str, None] = {}
     for data in classes:
         satisfaction.update(dict.fromkeys(data.rules.satisfaction_items))
-    return _RulesSummary(overall, nps, tuple(satisfaction))
+    return _RulesSummary(overall, primary, nps, tuple(satisfaction), tuple(scored))
 
 
 @dataclass
@@ -138,6 +155,7 @@ def build_report(classes: Sequence[ClassInput], settings: ReportSettings | None 
         bootstrap_reps=settings.bootstrap_reps,
         items=tuple(items.values()),
         dimensions=tuple(dimensions.values()),
+        score_dimensions=builder.rules.score_dimensions,
         programme=builder.group(programme),
         comparison=builder.comparison(),
     )
@@ -340,11 +358,43 @@ class _Builder:
 
     def _participation(self, acc: GroupAcc) -> Participation:
         rate = acc.responded / acc.invited if acc.invited else None
+        known = acc.invited > 0 and acc.responded <= acc.invited
         return Participation(
             acc.invited,
             acc.responded,
             rate,
             rate is not None and rate < self.settings.low_response_rate,
+            wilson(acc.responded, acc.invited, self.settings.level) if known else None,
+        )
+
+    def _scale(self, keys: Sequence[str]) -> tuple[int, int]:
+        infos = [self.items[key] for key in keys if key in self.items]
+        return min(i.minimum for i in infos), max(i.maximum for i in infos)
+
+    def _interval(self, moments: Moments, keys: Sequence[str]) -> MeanEstimate:
+        low, high = self._scale(keys)
+        return bounded_interval(moments, low, high, self.settings.level)
+
+    def _primary(self, node: _Node) -> PrimaryFigures | None:
+        key = self.rules.primary_item
+        if key is None:
+            return None
+        item = node.acc.items.get(key)
+        hidden = self.item_hidden[key].get(node.cell) if key in self.item_hidden else None
+        if hidden is not None or item is None or item.answers == 0:
+            return PrimaryFigures(key, PRIMARY_LABEL, None, hidden, None)
+        invited = node.acc.invited
+        bounds = (
+            nonresponse_bounds(item.top_two, item.answers, invited)
+            if invited >= item.answers
+            else None
+        )
+        return PrimaryFigures(
+            key,
+            PRIMARY_LABEL,
+            wilson(item.top_two, item.answers, self.settings.level),
+            None,
+            bounds,
         )
 
     def _item(self, key: str, acc: ItemAcc, hidden: Suppression | None) -> ItemFigures:
@@ -364,11 +414,15 @@ class _Builder:
         )
 
     def _dimension(
-        self, dimension_id: str, acc: DimensionAcc, hidden: Suppression | None
+        self, dimension_id: str, acc: DimensionAcc, hidden: Suppression | None, level: Level
     ) -> DimensionFigures:
         if hidden is not None or acc.respondents == 0:
             return DimensionFigures(dimension_id, None if hidden else acc.respondents, hidden)
-        score = t_interval(acc.moments, self.settings.level)
+        score = self._interval(acc.moments, self.dimensions[dimension_id].items)
+        if level != "programme":
+            return DimensionFigures(
+                dimension_id, acc.respondents, None, score, reliability_note=PROGRAMME_ONLY_NOTE
+            )
         if len(acc.columns) < 2:
             return DimensionFigures(
                 dimension_id, acc.respondents, None, score, reliability_note=ONE_ITEM_NOTE
@@ -392,6 +446,11 @@ class _Builder:
             return DimensionFigures(
                 dimension_id, acc.respondents, None, score, reliability_note=NOT_ESTIMABLE_NOTE
             )
+        warning = None
+        if reliability.alpha < LOW_ALPHA:
+            warning = LOW_ALPHA_NOTE
+        elif reliability.low < 0:
+            warning = NEGATIVE_BOUND_NOTE
         return DimensionFigures(
             dimension_id,
             acc.respondents,
@@ -399,6 +458,7 @@ class _Builder:
             score,
             reliability,
             dict(zip(acc.columns, reliability.item_rest, strict=True)),
+            warning,
         )
 
     def _satisfaction(self, node: _Node) -> SatisfactionFigures:
@@ -413,7 +473,7 @@ class _Builder:
                 overall = wilson(item.top_two, item.answers, self.settings.level)
         share_hidden = self.share_hidden.get(node.cell)
         averaged = (
-            t_interval(acc.satisfaction_share, self.settings.level)
+            bounded_interval(acc.satisfaction_share, 0, 1, self.settings.level)
             if share_hidden is None and acc.satisfaction_share.n
             else None
         )
@@ -494,8 +554,17 @@ class _Builder:
             participation=self._participation(acc),
             n=acc.n,
             suppression=hidden,
+            primary=self._primary(node),
             overall=(
-                t_interval(acc.overall, self.settings.level)
+                self._interval(
+                    acc.overall,
+                    [
+                        key
+                        for d in self.rules.score_dimensions
+                        if d in self.dimensions
+                        for key in self.dimensions[d].items
+                    ],
+                )
                 if overall_hidden is None and acc.overall.n
                 else None
             ),
@@ -506,7 +575,9 @@ class _Builder:
                 if key in acc.items
             ),
             dimensions=tuple(
-                self._dimension(d, acc.dimensions[d], self.dimension_hidden[d].get(node.cell))
+                self._dimension(
+                    d, acc.dimensions[d], self.dimension_hidden[d].get(node.cell), node.level
+                )
                 for d in self.dimensions
                 if d in acc.dimensions
             ),
@@ -534,7 +605,7 @@ class _Builder:
 
     def comparison(self) -> BaseComparison:
         """The comparison of the bases (see :mod:`reporting.comparison`)."""
-        overall_key = self.rules.overall_item
+        primary_key = self.rules.primary_item
         samples = []
         for base in self.programme.children:
             scores = [c.scores for c in base.children if c.scores is not None]
@@ -542,16 +613,19 @@ class _Builder:
             hidden = self.group_hidden.get(base.cell)
             if hidden is None:
                 if base.cell not in self.overall_hidden:
-                    shown.add("overall")
+                    shown.add(OVERALL_SCORE)
                 shown.update(
-                    d for d in self.dimensions if base.cell not in self.dimension_hidden[d]
+                    dimension_measure(d)
+                    for d in self.dimensions
+                    if base.cell not in self.dimension_hidden[d]
                 )
-                if overall_key is not None and base.cell not in self.item_hidden[overall_key]:
-                    shown.add("funnel")
-            item = base.acc.items.get(overall_key) if overall_key else None
+                if primary_key is not None and base.cell not in self.item_hidden[primary_key]:
+                    shown.add("primary")
+            item = base.acc.items.get(primary_key) if primary_key else None
             samples.append(
                 BaseSample(
                     base.name,
+                    self._participation(base.acc),
                     _concat([s.overall for s in scores]),
                     {
                         d: _concat(
@@ -562,24 +636,25 @@ class _Builder:
                     item.top_two if item else 0,
                     item.answers if item else 0,
                     frozenset(shown),
-                    hidden.reason if hidden else None,
+                    hidden is not None,
                 )
             )
         target = None
-        if overall_key is not None:
-            programme_item = self.programme.acc.items.get(overall_key)
+        if primary_key is not None:
+            programme_item = self.programme.acc.items.get(primary_key)
             if (
                 programme_item is not None
                 and programme_item.answers
-                and self.programme.cell not in self.item_hidden[overall_key]
+                and self.programme.cell not in self.item_hidden[primary_key]
             ):
                 target = programme_item.top_two / programme_item.answers
         return compare_bases(
             samples,
             tuple(self.dimensions.values()),
+            primary_item=primary_key,
             target=target,
             seed=self.settings.seed,
-            reps=self.settings.bootstrap_reps,
+            draws=self.settings.bootstrap_reps,
             level=self.settings.level,
         )
 
@@ -610,7 +685,3 @@ def _choice_count(key: str) -> Callable[[GroupAcc], int]:
         return choice.respondents if choice else 0
 
     return count
-
-
-def _missing(n: int) -> FloatArray:
-    return np.full(n, np.nan)

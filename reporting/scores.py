@@ -6,7 +6,11 @@ Definitions used throughout the reports (and in the JSON, so anyone can recomput
   (``minimum + maximum − raw``);
 - **dimension score** of a response: the mean of its item scores in that dimension, over the
   items it answered (optional items left blank do not count as zero);
-- **overall score** of a response: the mean of all its item scores in all dimensions;
+- **overall score** of a response: the mean of its dimension scores over the *score dimensions*
+  it answered (:func:`score_dimensions`): every dimension counts once, however many items it has;
+  reversed items enter reversed; the dimension of the overall or primary item (a global rating,
+  an outcome rather than a part) and dimensions on another kind of scale (agreement vs.
+  satisfaction labels) are left out, so the two kinds of scale are never averaged together;
 - **satisfaction share** of a response: the fraction of the satisfaction items it answered that
   fall in the top two boxes after reverse scoring;
 - **pooled matrix item** (评教): a matrix sub-item across all courses, keyed as the field with
@@ -22,10 +26,10 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 
-from questionnaires.scoring import ScoredItem
+from questionnaires.scoring import ScoredItem, ScoringRules
 from reporting.inputs import ClassInput
 
-__all__ = ["ClassScores", "pooled_key", "row_mean", "score_class"]
+__all__ = ["ClassScores", "pooled_key", "row_mean", "score_class", "score_dimensions"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -37,6 +41,31 @@ def pooled_key(item: ScoredItem) -> str:
     if item.course is None:
         return item.field
     return item.field.replace(f".{item.course}.", ".*.", 1)
+
+
+def _scale_kind(item: ScoredItem) -> tuple[str | None, int, int]:
+    return (item.labels, item.minimum, item.maximum)
+
+
+def score_dimensions(rules: ScoringRules) -> tuple[str, ...]:
+    """The dimensions whose mean is the overall score: every dimension with items except the one
+    holding the overall or primary item, and of those only the dimensions whose items all share
+    the scale kind (label preset and range) that most of their items use."""
+    global_items = {rules.overall_item, rules.primary_item} - {None}
+    candidates = [
+        d
+        for d in rules.dimensions
+        if d.items and not any(item.field in global_items for item in d.items)
+    ]
+    counts: dict[tuple[str | None, int, int], int] = {}
+    for dimension in candidates:
+        for item in dimension.items:
+            counts[_scale_kind(item)] = counts.get(_scale_kind(item), 0) + 1
+    if not counts:
+        return ()
+    # Ties go to the kind met first, so the choice does not depend on dict order elsewhere.
+    kind = max(counts, key=lambda k: (counts[k], -list(counts).index(k)))
+    return tuple(d.id for d in candidates if all(_scale_kind(item) == kind for item in d.items))
 
 
 def row_mean(values: FloatArray) -> FloatArray:
@@ -130,7 +159,12 @@ def score_class(data: ClassInput) -> ClassScores:
     satisfaction_share = (
         row_mean(top_two[:, satisfaction_columns]) if satisfaction_columns else np.full(n, np.nan)
     )
-    overall = row_mean(scored) if items else np.full(n, np.nan)
+    used = score_dimensions(rules)
+    overall = (
+        row_mean(np.column_stack([dimension_scores[d] for d in used]))
+        if used
+        else np.full(n, np.nan)
+    )
     return ClassScores(
         data.class_id,
         n,

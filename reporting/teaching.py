@@ -15,7 +15,7 @@ from questionnaires.plan import Course, TrainingPlan
 from questionnaires.scoring import ScoredItem
 from reporting.model import CourseFigures, ItemFigures, TeacherFigures, TeachingFigures
 from reporting.scores import ClassScores, row_mean
-from reporting.stats.descriptive import Moments, t_interval
+from reporting.stats.descriptive import Moments, bounded_interval
 from reporting.suppression import Cell, Suppression
 
 __all__ = [
@@ -107,6 +107,11 @@ def course_suppression(
     return hidden.get(_course_cell(class_cell, course))
 
 
+def _scale(scores: ClassScores, columns: list[int]) -> tuple[int, int]:
+    items = [scores.items[j] for j in columns]
+    return min(i.minimum for i in items), max(i.maximum for i in items)
+
+
 def teaching_figures(
     scores: ClassScores,
     layout: MatrixLayout,
@@ -127,6 +132,7 @@ def teaching_figures(
         info = layout.plan_courses.get(course)
         per_response = row_mean(scores.scored[:, columns])
         moments = Moments.of(per_response)
+        low, high = _scale(scores, columns)
         courses.append(
             CourseFigures(
                 course=course,
@@ -136,7 +142,11 @@ def teaching_figures(
                 hours=info.hours if info else None,
                 respondents=None if suppression else moments.n,
                 suppression=suppression,
-                score=None if suppression or moments.n == 0 else t_interval(moments, level),
+                score=(
+                    None
+                    if suppression or moments.n == 0
+                    else bounded_interval(moments, low, high, level)
+                ),
                 items=tuple(item_figures(item) for item in layout.items[course]),
             )
         )
@@ -145,13 +155,18 @@ def teaching_figures(
         suppression = hidden.get(_teacher_cell(class_cell, teacher))
         columns = [j for course in taught for j in layout.columns[course]]
         moments = Moments.of(row_mean(scores.scored[:, columns]))
+        low, high = _scale(scores, columns)
         teachers.append(
             TeacherFigures(
                 teacher=teacher,
                 courses=taught,
                 respondents=None if suppression else moments.n,
                 suppression=suppression,
-                score=None if suppression or moments.n == 0 else t_interval(moments, level),
+                score=(
+                    None
+                    if suppression or moments.n == 0
+                    else bounded_interval(moments, low, high, level)
+                ),
             )
         )
     return TeachingFigures(tuple(courses), tuple(teachers))
