@@ -66,7 +66,7 @@ PROGRAMME_ID = "programme"
 PROGRAMME_NAME = "全项目"
 
 ONE_ITEM_NOTE = "该维度只有一道题，不计算信度"
-UNPOOLED_NOTE = "各班的题目（课程）不同，信度只在班级层面计算"
+UNPOOLED_NOTE = "各班的题目（课程）不同，无法合并计算信度"
 NOT_ESTIMABLE_NOTE = "完整作答的人数不足或总分没有差异，无法计算信度"
 PROGRAMME_ONLY_NOTE = "信度（α）只在全项目层面报告：一个基地或班级的人数太少，α 的区间宽到无从解读"
 LOW_ALPHA = 0.5

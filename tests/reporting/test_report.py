@@ -37,6 +37,19 @@ def _scored(rules: ScoringRules, answers: dict[str, object], field: str) -> floa
     return float(6 - raw if item.reverse else raw)
 
 
+def _logit_interval(values: Sequence[float], low: float, high: float) -> tuple[float, float]:
+    """The logit-transformed t interval of a mean on the scale low–high, written out."""
+    n = len(values)
+    u = (statistics.fmean(values) - low) / (high - low)
+    se = statistics.stdev(values) / (high - low) / math.sqrt(n) / (u * (1 - u))
+    t = float(sps.t.ppf(0.975, n - 1))
+    centre = math.log(u / (1 - u))
+    return (
+        low + (high - low) / (1 + math.exp(-(centre - t * se))),
+        low + (high - low) / (1 + math.exp(-(centre + t * se))),
+    )
+
+
 def test_class_figures_match_a_direct_computation(
     make_class: MakeClass, satisfaction_rules: ScoringRules
 ) -> None:
@@ -47,6 +60,7 @@ def test_class_figures_match_a_direct_computation(
     assert group.suppression is None
     assert (group.participation.invited, group.participation.responded) == (45, 37)
     assert group.participation.rate == pytest.approx(37 / 45)
+    assert group.participation.interval == wilson(37, 45)
     assert group.n == 37
     assert group.versions == (satisfaction_rules.version,)
 
@@ -74,20 +88,27 @@ def test_class_figures_match_a_direct_computation(
     dimension = group.dimension("content")
     assert dimension is not None
     assert dimension.score is not None
-    reference = sps.ttest_1samp(per_response, 0.0).confidence_interval()
+    low, high = _logit_interval(per_response, 1, 5)
     assert dimension.score.mean == pytest.approx(statistics.fmean(per_response))
-    assert dimension.score.low == pytest.approx(reference.low)
-    assert dimension.score.high == pytest.approx(reference.high)
-    # Alpha on reverse-scored items, listwise.
+    assert dimension.score.low == pytest.approx(low)
+    assert dimension.score.high == pytest.approx(high)
+    # Alpha on reverse-scored items, listwise, at programme level only.
+    assert dimension.reliability is None
+    assert dimension.reliability_note is not None
+    assert "全项目" in dimension.reliability_note
+    programme_dimension = report.programme.dimension("content")
+    assert programme_dimension is not None
     matrix = [[_scored(satisfaction_rules, dict(a), f) for f in content] for a in data.answers]
     alpha = cronbach_alpha(matrix)
     assert alpha is not None
-    assert dimension.reliability is not None
-    assert dimension.reliability.alpha == pytest.approx(alpha.alpha)
-    assert dimension.item_rest == pytest.approx(dict(zip(content, alpha.item_rest, strict=True)))
+    assert programme_dimension.reliability is not None
+    assert programme_dimension.reliability.alpha == pytest.approx(alpha.alpha)
+    assert programme_dimension.item_rest == pytest.approx(
+        dict(zip(content, alpha.item_rest, strict=True))
+    )
 
     # Logistics has optional items: listwise deletion leaves fewer complete responses.
-    logistics = group.dimension("logistics")
+    logistics = report.programme.dimension("logistics")
     assert logistics is not None
     assert logistics.reliability is not None
     complete = sum(
@@ -98,7 +119,15 @@ def test_class_figures_match_a_direct_computation(
     # 满意率 on the overall item, with Wilson; averaged share; NPS.
     overall = _ints(data.answers, "overall")
     rate = group.satisfaction.overall
-    assert rate == wilson(sum(v >= 4 for v in overall), 37)
+    satisfied = sum(v >= 4 for v in overall)
+    assert rate == wilson(satisfied, 37)
+    # The primary indicator is the same 满意率, with Manski's bounds over the 45 invited.
+    assert group.primary is not None
+    assert group.primary.item == "overall"
+    assert group.primary.rate == wilson(satisfied, 37)
+    assert group.primary.bounds is not None
+    assert group.primary.bounds.low == pytest.approx(satisfied / 45)
+    assert group.primary.bounds.high == pytest.approx((satisfied + 8) / 45)
     shares = []
     for a in data.answers:
         tops = [
@@ -116,18 +145,27 @@ def test_class_figures_match_a_direct_computation(
     detractors = sum(v <= 6 for v in recommend)
     assert group.nps.nps.score == pytest.approx(100 * (promoters - detractors) / 37)
 
-    # Overall score: mean of all reverse-scored items a response answered.
-    all_fields = [i.field for d in satisfaction_rules.dimensions for i in d.items]
-    overall_scores = [
-        statistics.fmean(
-            s
-            for s in (_scored(satisfaction_rules, dict(a), f) for f in all_fields)
-            if not math.isnan(s)
-        )
-        for a in data.answers
-    ]
+    # Overall score: the mean of the six agreement-scale dimension scores (reverse-scored), never
+    # the overall item (satisfaction scale) nor a mean over items.
+    assert report.score_dimensions == (
+        "content",
+        "method",
+        "faculty",
+        "management",
+        "logistics",
+        "effect",
+    )
+    overall_scores = []
+    for a in data.answers:
+        dimension_means = []
+        for dimension_rules in satisfaction_rules.dimensions[:6]:
+            scores = [_scored(satisfaction_rules, dict(a), i.field) for i in dimension_rules.items]
+            dimension_means.append(statistics.fmean(s for s in scores if not math.isnan(s)))
+        overall_scores.append(statistics.fmean(dimension_means))
     assert group.overall is not None
     assert group.overall.mean == pytest.approx(statistics.fmean(overall_scores))
+    low, high = _logit_interval(overall_scores, 1, 5)
+    assert (group.overall.low, group.overall.high) == pytest.approx((low, high))
 
     # The follow-up choice: answered only after a low overall rating.
     choice = group.choices[0]
@@ -195,10 +233,16 @@ def test_base_and_programme_figures_equal_those_of_the_pooled_responses(
         assert b_dim.score is not None
         assert a_dim.score.mean == pytest.approx(b_dim.score.mean)
         assert a_dim.score.high == pytest.approx(b_dim.score.high)
-        assert a_dim.reliability is not None
-        assert b_dim.reliability is not None
-        assert a_dim.reliability.alpha == pytest.approx(b_dim.reliability.alpha)
-        assert a_dim.reliability.low == pytest.approx(b_dim.reliability.low)
+        # Alpha is reported for the programme only.
+        assert a_dim.reliability is None
+        programme_dim = build_report(classes[:2]).programme.dimension(dimension_id)
+        direct_programme = build_report([pooled]).programme.dimension(dimension_id)
+        assert programme_dim is not None
+        assert direct_programme is not None
+        assert programme_dim.reliability is not None
+        assert direct_programme.reliability is not None
+        assert programme_dim.reliability.alpha == pytest.approx(direct_programme.reliability.alpha)
+        assert programme_dim.reliability.low == pytest.approx(direct_programme.reliability.low)
     assert base.overall is not None
     assert direct.overall is not None
     assert base.overall.n == direct.overall.n
@@ -291,52 +335,117 @@ def test_an_optional_item_few_answered_is_hidden_even_in_a_shown_class(
     assert group.item("content.needs") is not None
 
 
+def _overall_score(rules: ScoringRules, answers: Mapping[str, Answer]) -> float:
+    """The overall score of one response written out: the mean of its dimension means over the
+    six agreement-scale dimensions (the overall item's dimension left out)."""
+    means = []
+    for dimension in rules.dimensions:
+        if dimension.id == "overall":
+            continue
+        scores = [_scored(rules, dict(answers), item.field) for item in dimension.items]
+        answered = [score for score in scores if not math.isnan(score)]
+        if answered:
+            means.append(statistics.fmean(answered))
+    return statistics.fmean(means)
+
+
 def test_comparison_of_bases(make_class: MakeClass) -> None:
     classes = [
         make_class(f"c{i}", f"基地{i:02d}", 45 + i, project=i + 1, seed=i, shift=0.08 * (i - 3))
         for i in range(6)
     ]
-    classes.append(make_class("tiny", "小基地", 2, project=9, seed=99))
+    classes.append(make_class("tiny", "小基地", 2, project=9, seed=99, invited=40))
     report = build_report(classes)
     comparison = report.comparison
-    excluded = dict(comparison.excluded)
-    assert excluded["小基地"] == "回答人数少于 5，不予显示"
-    # The smallest other base is hidden to protect it at programme level (complementary).
-    assert excluded["基地00"].startswith("为防止")
+    # Every base is listed; those whose figures are withheld say "回答不足" and show only their
+    # participation, which is always public.
+    assert [row.base for row in comparison.rows] == [*(f"基地{i:02d}" for i in range(6)), "小基地"]
+    tiny = comparison.row("小基地")
+    assert tiny is not None
+    assert tiny.note == "回答不足"
+    assert (tiny.primary, tiny.shrunken, tiny.rank, tiny.bounds, tiny.zone) == (None,) * 5
+    assert tiny.participation.responded == 2
+    shown = {f"基地{i:02d}" for i in range(1, 6)}
+    assert {row.base for row in comparison.rows if row.note is None} == shown
+
+    # Unique measure ids: the overall score and the dimension called "overall" differ.
+    measures = [t.measure for t in comparison.tests]
+    assert measures == ["overall_score", *(f"dimension.{d.id}" for d in report.dimensions)]
+    assert len(set(measures)) == len(measures)
     overall = comparison.tests[0]
-    assert overall.measure == "overall"
-    assert set(overall.bases) == {f"基地{i:02d}" for i in range(1, 6)}
+    assert set(overall.bases) == shown
 
-    # Kruskal–Wallis on the overall scores of the responses, recomputed by hand.
-    def overall_scores(data: ClassInput) -> list[float]:
-        fields = [i.field for d in data.rules.dimensions for i in d.items]
-        return [
-            statistics.fmean(
-                s for s in (_scored(data.rules, dict(a), f) for f in fields) if not math.isnan(s)
-            )
-            for a in data.answers
-        ]
-
-    by_base = {f"基地{i:02d}": overall_scores(classes[i]) for i in range(1, 6)}
+    # Kruskal–Wallis on the overall scores of the responses, recomputed by hand; no pairs.
+    by_base = {
+        f"基地{i:02d}": [_overall_score(classes[i].rules, a) for a in classes[i].answers]
+        for i in range(1, 6)
+    }
     reference = kruskal_wallis(list(by_base.values()))
     assert overall.kruskal is not None
     assert overall.kruskal.statistic == pytest.approx(reference.statistic)
-    assert len(overall.pairs) == 10
-    pair = overall.pairs[0]
-    first, second = by_base[pair.first], by_base[pair.second]
-    naive = sum((a > b) - (a < b) for a in first for b in second) / (len(first) * len(second))
-    assert pair.delta == pytest.approx(naive)
-    assert [t.measure for t in comparison.tests[1:]] == [d.id for d in report.dimensions]
-    # Funnel around the programme's rate (all responses), with the shown bases as points.
+    assert not hasattr(overall, "pairs")
+
+    # Pairwise tests on the primary indicator only: 10 pairs, Holm over all of them.
+    counts = {
+        f"基地{i:02d}": (
+            sum(a["overall"] >= 4 for a in classes[i].answers),
+            len(classes[i].answers),
+        )  # type: ignore[operator]
+        for i in range(1, 6)
+    }
+    assert len(comparison.pairs) == 10
+    raw = [pair.pvalue for pair in comparison.pairs]
+    for pair in comparison.pairs:
+        (s1, n1), (s2, n2) = counts[pair.first], counts[pair.second]
+        assert pair.pvalue == pytest.approx(sps.fisher_exact([[s1, n1 - s1], [s2, n2 - s2]]).pvalue)
+        # Holm by hand: no adjusted p is below its raw p times the number of pairs not smaller.
+        larger_or_equal = sum(p >= pair.pvalue for p in raw)
+        assert pair.p_holm >= min(1.0, pair.pvalue * larger_or_equal) - 1e-12
+
+    # Funnel around the programme's rate (all responses), with the shown bases as points and
+    # the overdispersion estimate.
     assert comparison.funnel is not None
     programme_rate = report.programme.satisfaction.overall
     assert programme_rate is not None
     assert comparison.funnel.target == pytest.approx(programme_rate.rate)
-    assert {p.label for p in comparison.funnel.points} == set(by_base)
-    # Rank intervals: one per shown base, deterministic.
-    assert {r.label for r in comparison.ranks} == set(by_base)
+    assert {p.label for p in comparison.funnel.points} == shown
+    assert comparison.funnel.dispersion is not None
+    # The response-rate funnel has every base with invitations, the withheld ones too.
+    assert comparison.response_funnel is not None
+    assert {p.label for p in comparison.response_funnel.points} == {r.base for r in comparison.rows}
+
+    # Shrunken estimates: the conjugate posterior under the fitted prior, by hand.
+    prior = comparison.prior
+    assert prior is not None
+    for name, (satisfied, answered) in counts.items():
+        row = comparison.row(name)
+        assert row is not None
+        assert row.primary == wilson(satisfied, answered)
+        assert row.shrunken is not None
+        assert row.shrunken.estimate == pytest.approx(
+            (prior.alpha + satisfied) / (prior.alpha + prior.beta + answered)
+        )
+        assert row.rank is not None
+        assert 1 <= row.rank.low <= row.rank.rank <= row.rank.high <= 5
+    # Rank intervals: deterministic.
     again = build_report(classes)
-    assert again.comparison.ranks == comparison.ranks
+    assert [r.rank for r in again.comparison.rows] == [r.rank for r in comparison.rows]
+
+
+def test_a_base_below_the_minimum_gets_no_rank(make_class: MakeClass) -> None:
+    classes = [
+        make_class(f"c{i}", f"基地{i}", 40, project=i + 1, seed=i, shift=0.1 * i) for i in range(4)
+    ]
+    classes.append(make_class("small", "小基地", 12, project=9, seed=50))
+    comparison = build_report(classes).comparison
+    small = comparison.row("小基地")
+    assert small is not None
+    assert small.primary is not None
+    assert small.shrunken is not None
+    assert small.rank is None
+    assert small.rank_note == f"答题人数少于 {comparison.min_ranked}，不排名"
+    ranked = [row.rank for row in comparison.rows if row.rank is not None]
+    assert sorted(rank.rank for rank in ranked) == [1, 2, 3, 4]
 
 
 def test_funnel_names_a_base_far_below_the_programme(make_class: MakeClass) -> None:
@@ -431,7 +540,7 @@ def test_teaching_matrix_per_course_and_teacher(teaching_rules: ScoringRules) ->
     # The 评教 has no overall satisfaction item: no funnel, and the report says why.
     assert report.comparison.funnel is None
     assert report.comparison.funnel_note is not None
-    assert "总体满意度题" in report.comparison.funnel_note
+    assert "主要指标" in report.comparison.funnel_note
     # Pooled matrix items at class level: ratings over courses, no Wilson interval.
     pooled = group.item("teaching.*.overall")
     assert pooled is not None
@@ -440,9 +549,10 @@ def test_teaching_matrix_per_course_and_teacher(teaching_rules: ScoringRules) ->
     info = {i.key: i for i in report.items}["teaching.*.overall"]
     assert info.label == "总体评价"
     assert info.matrix is True
-    # Alpha over the courses of the class, listwise: only the 3 who rated all four courses
-    # answered every item, a group below k, so no alpha.
-    content = group.dimension("content")
+    # Alpha over the courses (programme level only, here one class), listwise: only the 3 who
+    # rated all four courses answered every item, a group below k, so no alpha.
+    assert group.dimension("content") is not None
+    content = report.programme.dimension("content")
     assert content is not None
     assert content.score is not None
     assert content.reliability is None
@@ -462,9 +572,7 @@ def test_teaching_matrix_per_course_and_teacher(teaching_rules: ScoringRules) ->
             )
         ]
     )
-    full_group = full.training_class("U")
-    assert full_group is not None
-    full_content = full_group.dimension("content")
+    full_content = full.programme.dimension("content")
     assert full_content is not None
     assert full_content.reliability is not None
     assert full_content.reliability.n == 30
@@ -485,11 +593,11 @@ def test_alpha_of_matrix_dimensions_is_not_pooled_across_classes(
     report = build_report(classes)
     base = report.base("甲基地")
     assert base is not None
-    content = base.dimension("content")
+    content = report.programme.dimension("content")
     assert content is not None
     assert content.score is not None
     assert content.reliability is None
-    assert content.reliability_note == "各班的题目（课程）不同，信度只在班级层面计算"
+    assert content.reliability_note == "各班的题目（课程）不同，无法合并计算信度"
     assert base.practical is not None
     assert base.practical.classes_with_plan == 2
 
@@ -556,12 +664,39 @@ def test_two_questionnaire_versions_are_matched_by_field(
     needs = base.item("content.needs")
     assert needs is not None
     assert needs.n == 60
-    content = base.dimension("content")
+    content = report.programme.dimension("content")
     assert content is not None
     assert content.score is not None
     assert content.score.n == 60
     assert content.reliability is None  # different item sets: no pooled alpha
-    management = base.dimension("management")
+    management = report.programme.dimension("management")
     assert management is not None
     assert management.reliability is not None
     assert management.reliability.n == 60
+
+
+def test_low_alpha_carries_a_chinese_note(satisfaction_rules: ScoringRules) -> None:
+    # Items answered independently of each other: the content items share nothing, so alpha is
+    # near zero (and its Feldt bound negative), which the programme figure must say.
+    rng = np.random.default_rng(4)
+    answers = satisfaction_answers(satisfaction_rules, 40, rng)
+    for answer in answers:
+        for item in satisfaction_rules.dimensions[0].items:
+            answer[item.field] = int(rng.integers(1, 6))
+    data = ClassInput("R", 1, "甲", 40, 40, satisfaction_rules.version, answers, satisfaction_rules)
+    content = build_report([data]).programme.dimension("content")
+    assert content is not None
+    assert content.reliability is not None
+    matrix = [
+        [
+            _scored(satisfaction_rules, dict(a), i.field)
+            for i in satisfaction_rules.dimensions[0].items
+        ]
+        for a in answers
+    ]
+    reference = cronbach_alpha(matrix)
+    assert reference is not None
+    assert content.reliability.alpha == pytest.approx(reference.alpha)
+    assert reference.alpha < 0.5
+    assert content.reliability_note is not None
+    assert content.reliability_note.startswith("α 低于 0.5")
