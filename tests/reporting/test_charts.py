@@ -67,10 +67,24 @@ def test_funnel_svg_plots_every_shown_base_and_names_those_outside(report: Repor
     assert any(t.startswith("问题基地") for t in titles)
     assert not any(t.startswith("小基地") for t in titles)  # hidden base is not drawn
     texts = _texts(root)
-    assert "总体满意率漏斗图" in texts
+    assert "满意率漏斗图" in texts
     assert "问题基地" in texts
-    assert any(t.startswith("超出 95% 控制限：") and "问题基地" in t for t in texts)
+    assert any(t.startswith("超出 99.8% 控制限：") and "问题基地" in t for t in texts)
+    # φ, the test and τ are printed with the plot.
+    dispersion = funnel.dispersion
+    assert dispersion is not None
+    assert any(
+        f"φ = {dispersion.phi:.2f}" in t and f"p = {dispersion.pvalue:.3g}" in t for t in texts
+    )
     assert len(list(root.iter(f"{SVG}polyline"))) == 4
+
+
+def test_response_rate_funnel_svg_has_every_base(report: Report) -> None:
+    root = _check_self_contained(funnel_svg(report, "response_rate"))
+    funnel = report.comparison.response_funnel
+    assert funnel is not None
+    assert len(list(root.iter(f"{SVG}circle"))) == len(funnel.points)
+    assert "回收率漏斗图" in _texts(root)
 
 
 def test_funnel_point_positions_follow_rate_and_n(report: Report) -> None:
@@ -90,7 +104,11 @@ def test_funnel_point_positions_follow_rate_and_n(report: Report) -> None:
 def test_rank_svg_lists_bases_best_first_with_their_intervals(report: Report) -> None:
     root = _check_self_contained(rank_intervals_svg(report))
     texts = _texts(root)
-    ranks = sorted(report.comparison.ranks, key=lambda r: (r.rank, r.label))
+    ranks = sorted(
+        (row.rank for row in report.comparison.rows if row.rank is not None),
+        key=lambda r: (r.rank, r.label),
+    )
+    assert ranks
     labels = [t for t in texts if t in {r.label for r in ranks}]
     assert labels == [r.label for r in ranks]
     for rank in ranks:

@@ -75,6 +75,30 @@ def test_json_is_valid_complete_and_keyed_by_questionnaire_ids(
     assert small["overall_score"]["value"] is None
     assert all(item["mean"] is None for item in small["items"].values())
     assert small["participation"]["responded"] == 3
+    # The primary indicator leads every group object; reversed items are marked for readers.
+    assert next(iter(k for k in first if k not in ("level", "id", "name", "projects",
+                                                  "versions"))) == "primary"  # fmt: skip
+    assert first["primary"]["item"] == "overall"
+    assert first["primary"]["label"] == "满意率"
+    assert data["items"]["content.overlap"]["shown_label"].endswith("（反向题）")
+    assert not data["items"]["content.needs"]["shown_label"].endswith("（反向题）")
+    # Every measure has its own id: the overall score is not the dimension called "overall".
+    assert {"primary", "response_rate", "overall_score", "dimension.overall"} <= set(
+        data["measures"]
+    )
+    measures = [t["measure"] for t in data["comparison"]["tests"]]
+    assert len(measures) == len(set(measures))
+    assert all(
+        t.keys() >= {"kruskal_wallis"} and "pairs" not in t for t in data["comparison"]["tests"]
+    )
+    comparison = data["comparison"]
+    assert comparison["primary_item"] == "overall"
+    assert comparison["funnel"]["overdispersion"].keys() >= {"phi", "tau", "tau2", "p", "chi2"}
+    assert comparison["response_funnel"]["measure"] == "response_rate"
+    assert comparison["prior"]["alpha"] > 0
+    assert [b["base"] for b in comparison["bases"]] == list(bases)
+    assert all(pair["measure"] == "primary" for pair in comparison["pairs"])
+    assert data["score_dimensions"] == [d.id for d in satisfaction_rules.dimensions[:6]]
 
 
 def test_a_figure_can_be_recomputed_from_the_csv_using_the_json_definitions(
@@ -185,20 +209,46 @@ def test_workbook_numbers_match_the_json_report(
         if base["suppressed"] is None:
             assert cell.value == pytest.approx(overall["mean"])
             assert cell.number_format == "0.00"
-            rate = base["satisfaction"]["overall"]["value"]
-            assert overview.cell(row, column["总体满意率"]).value == pytest.approx(rate["rate"])
+            rate = base["primary"]["value"]
+            assert rate == base["satisfaction"]["overall"]["value"]
+            assert overview.cell(row, column["满意率（主要指标）"]).value == pytest.approx(
+                rate["rate"]
+            )
             assert overview.cell(row, column["满意率下限"]).value == pytest.approx(rate["low"])
+            bounds = base["primary"]["nonresponse_bounds"]
+            assert overview.cell(row, column["满意率最坏情形下界"]).value == pytest.approx(
+                bounds["low"]
+            )
         else:
             assert cell.value == HIDDEN_TEXT
             assert cell.comment is not None
             assert cell.comment.text == base["suppressed"]["reason"]
+    # The comparison's shrunken estimates and rank intervals, row by row.
+    for entry in data["comparison"]["bases"]:
+        row = _find_row(overview, 2, entry["base"])
+        shrunken = entry["shrunken"]
+        if shrunken is not None:
+            assert overview.cell(row, column["收缩估计"]).value == pytest.approx(
+                shrunken["estimate"]
+            )
+            assert overview.cell(row, column["收缩估计上限"]).value == pytest.approx(
+                shrunken["high"]
+            )
+        if entry["rank"] is not None:
+            rank = entry["rank"]
+            assert overview.cell(row, column["排名"]).value == rank["rank"]
+            assert overview.cell(row, column["排名区间"]).value == f"{rank['low']}–{rank['high']}"
+        if entry["note"] is not None:
+            assert entry["note"] in overview.cell(row, column["说明"]).value
+        interval = entry["response_rate"]["interval"]
+        assert overview.cell(row, column["回答率下限"]).value == pytest.approx(interval["low"])
     # 第03基地 answered (43 + 12) / 90 = 61 %: no mark on the base; its class "low" (12 of 40)
     # is marked on the base's sheet.
     low = _find_row(overview, 2, "第03基地")
     assert overview.cell(low, column["回答率提示"]).value is None
     base_sheet = workbook["第03基地"]
     assert (
-        base_sheet.cell(_find_row(base_sheet, 1, "low"), 5).value == "回答率低于 50%，结果仅供参考"
+        base_sheet.cell(_find_row(base_sheet, 1, "low"), 8).value == "回答率低于 50%，结果仅供参考"
     )
 
     tests = workbook[TESTS_SHEET]
@@ -208,6 +258,22 @@ def test_workbook_numbers_match_the_json_report(
         assert tests.cell(row, 3).value == pytest.approx(kruskal["h"])
         assert tests.cell(row, 5).value == pytest.approx(kruskal["p"])
         assert tests.cell(row, 6).value == pytest.approx(kruskal["epsilon_squared"])
+    # Pairwise tests for the primary indicator only: one row per pair, nothing else pairwise.
+    pair_header = _find_row(tests, 1, "基地甲")
+    pair_rows = [r for r in range(pair_header + 1, tests.max_row + 1) if tests.cell(r, 1).value]
+    assert len(pair_rows) == len(data["comparison"]["pairs"])
+    for r, pair in zip(pair_rows, data["comparison"]["pairs"], strict=True):
+        assert (tests.cell(r, 1).value, tests.cell(r, 2).value) == (pair["first"], pair["second"])
+        assert tests.cell(r, 5).value == pytest.approx(pair["p_holm"])
+    cells = [str(c.value) for line in tests.iter_rows() for c in line if c.value]
+    assert not any("Dunn" in c or "Cliff" in c for c in cells)
+    # The funnel sheet states φ and τ of both funnels.
+    funnel_cells = [
+        str(c.value) for line in workbook["漏斗图"].iter_rows() for c in line if c.value
+    ]
+    dispersion = data["comparison"]["funnel"]["overdispersion"]
+    assert any(f"φ = {dispersion['phi']:.3f}" in c for c in funnel_cells)
+    assert "回答率漏斗图（Spiegelhalter 2005，考虑过度离散）" in funnel_cells
 
     taken: set[str] = set(workbook.sheetnames[:6])
     for base in data["programme"]["bases"]:
@@ -312,20 +378,20 @@ def test_workbook_opens_in_libreoffice(
 
 def test_large_comparisons_list_only_significant_pairs_in_excel(make_class: MakeClass) -> None:
     classes = [
-        make_class(f"c{i}", f"基地{i:02d}", 12, project=i + 1, seed=i, shift=(i % 3) * 0.8 - 0.8)
+        make_class(f"c{i}", f"基地{i:02d}", 30, project=i + 1, seed=i, shift=(i % 3) * 0.8 - 0.8)
         for i in range(FULL_PAIR_TABLE_MAX_BASES + 1)
     ]
     report = build_report(classes)
-    overall = report.comparison.tests[0]
-    assert len(overall.bases) == FULL_PAIR_TABLE_MAX_BASES + 1
-    significant = [p for p in overall.pairs if p.p_holm < 0.05]
-    assert 0 < len(significant) < len(overall.pairs)
+    pairs = report.comparison.pairs
+    assert len(pairs) == (FULL_PAIR_TABLE_MAX_BASES + 1) * FULL_PAIR_TABLE_MAX_BASES // 2
+    significant = [p for p in pairs if p.p_holm < 0.05]
+    assert 0 < len(significant) < len(pairs)
     sheet = load_workbook(io.BytesIO(report_xlsx(report)))[TESTS_SHEET]
-    header = _find_row(sheet, 2, "基地甲")
+    header = _find_row(sheet, 1, "基地甲")
     rows = [
-        (sheet.cell(r, 2).value, sheet.cell(r, 3).value)
+        (sheet.cell(r, 1).value, sheet.cell(r, 2).value)
         for r in range(header + 1, sheet.max_row + 1)
-        if sheet.cell(r, 2).value
+        if sheet.cell(r, 1).value
     ]
     assert rows == [(p.first, p.second) for p in significant]
     assert any(
