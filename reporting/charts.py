@@ -16,7 +16,8 @@ from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from reporting.model import Report
-from reporting.stats.funnel import Funnel, FunnelLimits
+from reporting.stats.funnel import FunnelLimits
+from reporting.wording import dispersion_sentence
 
 __all__ = [
     "FONT_FAMILY",
@@ -172,19 +173,6 @@ def _polyline(points: Sequence[tuple[float, float]], stroke: str, dash: str | No
     )
 
 
-def _dispersion_text(funnel: Funnel) -> str:
-    dispersion = funnel.dispersion
-    if dispersion is None:
-        return "精确二项控制限"
-    test = (
-        f"过度离散 φ = {dispersion.phi:.2f}，χ² = {dispersion.chi2:.1f}（自由度 {dispersion.df}，"
-    )
-    test += f"p = {dispersion.pvalue:.3g}）"
-    if dispersion.overdispersed:
-        return f"{test}；控制限已按基地间标准差 τ = {dispersion.tau:.3f} 加宽"
-    return f"{test}；未见过度离散，τ = 0，精确二项控制限"
-
-
 def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "primary") -> str:
     """The funnel plot (Spiegelhalter 2005) of the bases' 满意率 (``"primary"``) or response
     rates (``"response_rate"``), with φ, τ and the overdispersion test, bases beyond the 99.8 %
@@ -221,7 +209,7 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
         _text(10, 24, title, size=15, weight="bold"),
         _text(10, 44, f"全项目{what} {funnel.target:.1%}；虚线为 95% 控制限，实线为 99.8% 控制限",
               size=11, fill=MUTED),
-        _text(10, 62, _dispersion_text(funnel), size=11, fill=MUTED),
+        _text(10, 62, dispersion_sentence(funnel), size=11, fill=MUTED),
     ]  # fmt: skip
     for rate in nice_ticks(y_min, y_max, 8):
         body.append(_line(left, y(rate), width - right, y(rate), GRID))
@@ -264,7 +252,7 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
         width,
         height,
         title,
-        "；".join([summary, _dispersion_text(funnel), *described]),
+        "；".join([summary, dispersion_sentence(funnel), *described]),
         body,
     )
 

@@ -34,6 +34,7 @@ from reporting.stats.descriptive import MeanEstimate
 from reporting.stats.funnel import Funnel
 from reporting.stats.proportions import Proportion
 from reporting.suppression import Suppression
+from reporting.wording import ZONE_LABELS, dispersion_sentence
 
 __all__ = [
     "FULL_PAIR_TABLE_MAX_BASES",
@@ -68,13 +69,6 @@ _TITLE = Font(bold=True, size=14)
 _HIDDEN_FONT = Font(italic=True, color="7F7F7F")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 
-ZONE_LABELS = {
-    "above_998": "高于 99.8% 上限（标出）",
-    "above_95": "高于 95% 上限",
-    "within": "在控制限内",
-    "below_95": "低于 95% 下限",
-    "below_998": "低于 99.8% 下限（标出）",
-}
 KIND_LABELS = {"theory": "理论", "practice": "实践"}
 
 Value = str | int | float | None
@@ -453,24 +447,6 @@ def _tests_sheet(sheet: Worksheet, report: Report) -> None:
     _widths(sheet, [24, 24, 14, 11, 14, 8, 9])
 
 
-def _dispersion_notes(writer: _Writer, funnel: Funnel) -> None:
-    dispersion = funnel.dispersion
-    if dispersion is None:
-        writer.note("控制限为精确二项分布 95% 与 99.8% 限（基地不足两个，不估计过度离散）。")
-        return
-    writer.note(
-        f"过度离散：φ = {dispersion.phi:.3f}（z 分数按 10% 缩尾），χ² = {dispersion.chi2:.2f}，"
-        f"自由度 {dispersion.df}，p = {dispersion.pvalue:.3g}。"
-    )
-    if dispersion.overdispersed:
-        writer.note(
-            f"存在过度离散：按 DerSimonian–Laird 估计基地间方差 τ² = {dispersion.tau2:.5f}"
-            f"（τ = {dispersion.tau:.4f}），控制限为 目标 ± z·√(σ² + τ²)。"
-        )
-    else:
-        writer.note("未见过度离散（τ = 0）：控制限为精确二项分布 95% 与 99.8% 限。")
-
-
 def _funnel_sheet(sheet: Worksheet, report: Report) -> None:
     comparison = report.comparison
     writer = _Writer(sheet)
@@ -491,7 +467,7 @@ def _funnel_block(
     sheet: Worksheet, writer: _Writer, funnel: Funnel, what: str, size: str, count: str
 ) -> None:
     writer.note(f"全项目{what} {funnel.target:.1%}。")
-    _dispersion_notes(writer, funnel)
+    writer.note(dispersion_sentence(funnel) + "。")
     outside95 = [p.label for p in funnel.outside(95)]
     outside998 = [p.label for p in funnel.outside(998)]
     writer.note("超出 95% 控制限的基地：" + ("、".join(outside95) if outside95 else "无"))

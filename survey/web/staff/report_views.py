@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from reporting.model import DimensionFigures, GroupReport, Report
+from reporting.model import BaseRow, DimensionFigures, GroupReport, Report
 from reporting.stats.descriptive import MeanEstimate
 from reporting.stats.proportions import Proportion
 from reporting.suppression import Suppression
+from reporting.wording import ZONE_LABELS
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ def rate_figure(proportion: Proportion | None, suppression: Suppression | None) 
     )
 
 
+def _percent_range(low: float, high: float) -> str:
+    return f"{low * 100:.1f}%–{high * 100:.1f}%"
+
+
 def _count(value: int | None) -> str:
     return "—" if value is None else str(value)
 
@@ -110,8 +115,10 @@ class GroupView:
     rate: float | None
     low_rate: bool
     withheld: str | None
+    primary: Figure
+    bounds: str | None
+    response: Figure
     overall: Figure
-    satisfaction: Figure
     satisfaction_averaged: Figure
     nps: Figure
     dimensions: tuple[Line, ...]
@@ -124,7 +131,7 @@ class GroupView:
 
 def group_view(report: Report, group: GroupReport) -> GroupView:
     """The figures of ``group`` with the labels of ``report``."""
-    labels = {info.key: info.label for info in report.items}
+    labels = {info.key: info.marked_label for info in report.items}
     dimension_labels = {info.id: info.label for info in report.dimensions}
     satisfaction = group.satisfaction
     nps = group.nps
@@ -187,17 +194,28 @@ def group_view(report: Report, group: GroupReport) -> GroupView:
             f"（{group.practical.share * 100:.0f}%，{meets}不少于 "
             f"{group.practical.required * 100:.0f}% 的要求）"
         )
+    participation = group.participation
+    primary = group.primary
+    if primary is None:
+        primary_figure = not_applicable("本问卷没有声明主要指标")
+    else:
+        primary_figure = rate_figure(primary.rate, primary.suppression)
+    bounds = primary.bounds if primary is not None else None
     return GroupView(
         name=group.name,
-        invited=group.participation.invited,
-        responded=group.participation.responded,
-        rate=group.participation.rate,
-        low_rate=group.participation.low,
+        invited=participation.invited,
+        responded=participation.responded,
+        rate=participation.rate,
+        low_rate=participation.low,
         withheld=group.suppression.reason if group.suppression else None,
+        primary=primary_figure,
+        bounds=_percent_range(bounds.low, bounds.high) if bounds is not None else None,
+        response=(
+            rate_figure(participation.interval, None)
+            if participation.interval is not None
+            else not_applicable("没有应答人数")
+        ),
         overall=mean_figure(group.overall, group.overall_suppression),
-        satisfaction=rate_figure(satisfaction.overall, satisfaction.overall_suppression)
-        if satisfaction.overall_item is not None
-        else not_applicable("本问卷没有总体满意度题"),
         satisfaction_averaged=share_figure(
             satisfaction.averaged, satisfaction.averaged_suppression
         ),
@@ -215,3 +233,55 @@ def svg_data_uri(svg: str) -> str:
     """An SVG chart as a ``data:`` URI for an ``<img>``: allowed by the CSP (img-src data:),
     and each chart keeps its own ids instead of clashing with the page's."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@dataclass(frozen=True)
+class ComparisonRowView:
+    """One base of the ministry's comparison, formatted: 满意率, its shrunken estimate, rank
+    interval and funnel zone, response rate with its interval and zone, and the non-response
+    bounds; ``note`` says "回答不足" or why there is no rank."""
+
+    name: str
+    primary: Figure
+    shrunken: Figure
+    rank: str
+    zone: str
+    response: Figure
+    response_zone: str
+    bounds: str
+    note: str
+
+
+def comparison_rows(report: Report) -> tuple[ComparisonRowView, ...]:
+    """The comparison's rows, one per base, in the report's order."""
+    return tuple(_row_view(row) for row in report.comparison.rows)
+
+
+def _row_view(row: BaseRow) -> ComparisonRowView:
+    shrunken = row.shrunken
+    participation = row.participation
+    return ComparisonRowView(
+        name=row.base,
+        primary=rate_figure(row.primary, None)
+        if row.primary is not None
+        else _hidden(None, "回答不足"),
+        shrunken=(
+            Figure(
+                f"{shrunken.estimate * 100:.1f}%", _percent_range(shrunken.low, shrunken.high), None
+            )
+            if shrunken is not None
+            else Figure("—", "", None)
+        ),
+        rank=(
+            f"{row.rank.rank}（{row.rank.low}–{row.rank.high}）" if row.rank is not None else "—"
+        ),
+        zone=ZONE_LABELS[row.zone] if row.zone is not None else "—",
+        response=(
+            rate_figure(participation.interval, None)
+            if participation.interval is not None
+            else not_applicable("没有应答人数")
+        ),
+        response_zone=ZONE_LABELS[row.response_zone] if row.response_zone is not None else "—",
+        bounds=_percent_range(row.bounds.low, row.bounds.high) if row.bounds is not None else "—",
+        note="；".join(note for note in (row.note, row.rank_note) if note),
+    )

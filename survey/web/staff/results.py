@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from reporting import dimension_profile_svg, funnel_svg, rank_intervals_svg, report_xlsx
 from reporting.model import Report
+from reporting.wording import dispersion_sentence
 from survey.db.engine import Database
 from survey.errors import UserError
 from survey.programme.models import TrainingBase
@@ -25,7 +26,7 @@ from survey.timezone import now
 from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.downloads import XLSX, attachment
 from survey.web.staff.pages import PathId, current_programme, page, visible_base, visible_class
-from survey.web.staff.report_views import group_view, svg_data_uri
+from survey.web.staff.report_views import comparison_rows, group_view, svg_data_uri
 from survey.web.state import state_db, state_settings
 
 
@@ -115,15 +116,31 @@ class ResultsController(Controller):
         for key, report in _reports(request, programme.id).items():
             if report is None:
                 continue
+            comparison = report.comparison
             sections.append(
                 {
                     "key": key,
                     "label": QUESTIONNAIRES[key],
                     "report": report,
                     "programme": group_view(report, report.programme),
-                    "bases": [(b, group_view(report, b)) for b in report.programme.children],
+                    "rows": comparison_rows(report),
                     "funnel": svg_data_uri(funnel_svg(report)),
+                    "response_funnel": svg_data_uri(funnel_svg(report, "response_rate")),
                     "ranks": svg_data_uri(rank_intervals_svg(report)),
+                    "dispersion": (
+                        dispersion_sentence(comparison.funnel) if comparison.funnel else ""
+                    ),
+                    "response_dispersion": (
+                        dispersion_sentence(comparison.response_funnel)
+                        if comparison.response_funnel
+                        else ""
+                    ),
+                    "pair_count": len(comparison.pairs),
+                    "significant_pairs": (
+                        [pair for pair in comparison.pairs if pair.p_holm < 0.05]
+                        if comparison.primary_item is not None
+                        else None
+                    ),
                 }
             )
         return page(
