@@ -49,15 +49,20 @@ def test_figures_below_k_are_withheld(world: StaffWorld) -> None:
         page = client.get(f"/staff/classes/{world.class_a}/results").text
     assert "应答 12 人，已提交 3 人，回收率 25%" in page
     assert "不予显示" in page or "少于 5" in page
-    assert "总体得分（1–5）" not in page
+    assert "总体得分（各维度得分的平均" not in page
 
 
 def test_comparison_and_excel_export_for_the_ministry(results_world: StaffWorld) -> None:
     world = results_world
     with world.client("ministry") as client:
         page = client.get("/staff/results").text
-        assert "基地间差异检验" in page or "各承训基地" in page
-        assert page.count('<img src="data:image/svg+xml;base64,') == 4
+        assert "各承训基地：满意率与回收率" in page
+        assert "收缩估计" in page
+        assert "排名（95% 区间）" in page
+        # Per questionnaire: the 满意率 funnel, the rank intervals and the response-rate funnel.
+        assert page.count('<img src="data:image/svg+xml;base64,') == 6
+        assert "Dunn" not in page
+        assert "Cliff" not in page
         response = client.get("/staff/results/satisfaction/xlsx")
         assert response.status_code == 200
         assert "attachment" in response.headers["content-disposition"]
