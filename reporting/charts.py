@@ -185,8 +185,8 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
         funnel = report.comparison.response_funnel
         title, what, axis = "回收率漏斗图", "回收率", "应答人数"
         note = None
-    width, height = 640, 440
-    left, right, top, bottom = 64, 24, 76, 56
+    width, height = 640, 460
+    left, right, top, bottom = 64, 24, 96, 56
     if funnel is None or not funnel.points:
         note = note or "没有可作漏斗图的数据"
         body = [_text(10, 24, title, size=15, weight="bold"), _text(10, 60, note)]
@@ -209,8 +209,10 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
         _text(10, 24, title, size=15, weight="bold"),
         _text(10, 44, f"全项目{what} {funnel.target:.1%}；虚线为 95% 控制限，实线为 99.8% 控制限",
               size=11, fill=MUTED),
-        _text(10, 62, dispersion_sentence(funnel), size=11, fill=MUTED),
     ]  # fmt: skip
+    # The test and the limits it leads to on two lines: one line is wider than the chart.
+    for line, part in enumerate(dispersion_sentence(funnel).split("；")):
+        body.append(_text(10, 62 + 16 * line, part, size=11, fill=MUTED))
     for rate in nice_ticks(y_min, y_max, 8):
         body.append(_line(left, y(rate), width - right, y(rate), GRID))
         body.append(_text(left - 6, y(rate) + 4, f"{rate:.0%}", size=11, anchor="end", fill=MUTED))
