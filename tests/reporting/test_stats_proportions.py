@@ -10,7 +10,7 @@ import pytest
 from scipy import stats as sps
 
 from reporting.stats import net_promoter, nps_counts, wilson
-from reporting.stats.proportions import nonresponse_bounds, rate_pairs
+from reporting.stats.proportions import fisher_exact, nonresponse_bounds, rate_pairs
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,23 @@ def test_rate_pairs_fisher_and_holm_by_hand() -> None:
         running = max(running, min(1.0, raw[index] * (3 - rank)))
         expected[index] = running
     assert [p.p_holm for p in pairs] == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        (3, 1, 1, 3),
+        (48, 2, 38, 12),
+        (0, 50, 0, 50),
+        (50, 0, 0, 50),
+        (430, 70, 401, 99),
+        (1, 0, 0, 0),
+    ],
+)
+def test_fisher_exact_matches_scipy_and_the_hypergeometric_sum(
+    table: tuple[int, int, int, int],
+) -> None:
+    a, b, c, d = table
+    ours = fisher_exact(a, b, c, d)
+    assert ours == pytest.approx(float(sps.fisher_exact([[a, b], [c, d]]).pvalue), rel=1e-9)
+    assert ours == pytest.approx(_fisher_two_sided(((a, b), (c, d))), rel=1e-9)
