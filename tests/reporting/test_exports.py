@@ -239,7 +239,7 @@ def test_workbook_numbers_match_the_json_report(
             assert overview.cell(row, column["排名"]).value == rank["rank"]
             assert overview.cell(row, column["排名区间"]).value == f"{rank['low']}–{rank['high']}"
         if entry["note"] is not None:
-            assert entry["note"] in overview.cell(row, column["说明"]).value
+            assert entry["note"] in str(overview.cell(row, column["说明"]).value)
         interval = entry["response_rate"]["interval"]
         assert overview.cell(row, column["回答率下限"]).value == pytest.approx(interval["low"])
     # 第03基地 answered (43 + 12) / 90 = 61 %: no mark on the base; its class "low" (12 of 40)
