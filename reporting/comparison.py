@@ -175,7 +175,11 @@ def compare_bases(
             BaseRow(
                 base=sample.name,
                 participation=sample.participation,
-                note=INSUFFICIENT if sample.hidden or not shown else None,
+                note=(
+                    INSUFFICIENT
+                    if sample.hidden or (primary_item is not None and not shown)
+                    else None
+                ),
                 primary=wilson(sample.satisfied, sample.answered, level) if shown else None,
                 shrunken=rate,
                 bounds=_bounds(sample) if shown else None,

@@ -544,6 +544,10 @@ def test_teaching_matrix_per_course_and_teacher(teaching_rules: ScoringRules) ->
     assert report.comparison.funnel is None
     assert report.comparison.funnel_note is not None
     assert "主要指标" in report.comparison.funnel_note
+    # Without a primary indicator a shown base is not "回答不足": it just has no 满意率.
+    assert [row.note for row in report.comparison.rows] == [None]
+    assert report.comparison.pairs == ()
+    assert report.comparison.prior is None
     # Pooled matrix items at class level: ratings over courses, no Wilson interval.
     pooled = group.item("teaching.*.overall")
     assert pooled is not None
