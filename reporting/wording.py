@@ -20,7 +20,7 @@ def dispersion_sentence(funnel: Funnel) -> str:
     """φ, the χ² test and τ of ``funnel`` in one sentence, and which limits are in force."""
     dispersion = funnel.dispersion
     if dispersion is None:
-        return "基地不足两个，不估计过度离散；控制限为精确二项限"
+        return "基地不足两个或全项目比例为 0 或 100%，不估计过度离散；控制限为精确二项限"
     test = (
         f"过度离散 φ = {dispersion.phi:.2f}（z 分数 10% 缩尾），χ² = {dispersion.chi2:.1f}"
         f"（自由度 {dispersion.df}，p = {dispersion.pvalue:.3g}）"
