@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from reporting.model import BaseRow, DimensionFigures, GroupReport, Report
+from reporting.model import BaseRow, GroupReport, Report
 from reporting.stats.descriptive import MeanEstimate
 from reporting.stats.proportions import Proportion
 from reporting.suppression import Suppression
@@ -48,18 +48,6 @@ def _hidden(suppression: Suppression | None, fallback: str = "数据不足") -> 
 def not_applicable(note: str) -> Figure:
     """A figure that the questionnaire or the data do not allow, with why."""
     return Figure("不适用", "", None, note)
-
-
-def reliability_figure(dimension: DimensionFigures) -> Figure:
-    """Cronbach's alpha with its interval, or why there is none."""
-    reliability = dimension.reliability
-    if reliability is not None:
-        return Figure(
-            f"{reliability.alpha:.2f}", f"{reliability.low:.2f}–{reliability.high:.2f}", None
-        )
-    if dimension.suppression is not None:
-        return _hidden(dimension.suppression)
-    return not_applicable(dimension.reliability_note or "无法计算信度")
 
 
 def mean_figure(estimate: MeanEstimate | None, suppression: Suppression | None) -> Figure:
@@ -147,10 +135,7 @@ def group_view(report: Report, group: GroupReport) -> GroupView:
         Line(
             dimension_labels.get(d.id, d.id),
             _count(d.respondents),
-            (
-                mean_figure(d.score, d.suppression),
-                reliability_figure(d),
-            ),
+            (mean_figure(d.score, d.suppression),),
         )
         for d in group.dimensions
     )
