@@ -707,3 +707,26 @@ def test_low_alpha_carries_a_chinese_note(satisfaction_rules: ScoringRules) -> N
     assert reference.alpha < 0.5
     assert content.reliability_note is not None
     assert content.reliability_note.startswith("α 低于 0.5")
+
+
+def test_a_negative_feldt_bound_carries_a_chinese_note(satisfaction_rules: ScoringRules) -> None:
+    # Six responses: alpha above 0.5 but so uncertain that its Feldt interval reaches below 0.
+    answers = satisfaction_answers(satisfaction_rules, 6, np.random.default_rng(5))
+    data = ClassInput("R", 1, "甲", 6, 6, satisfaction_rules.version, answers, satisfaction_rules)
+    content = build_report([data]).programme.dimension("content")
+    assert content is not None
+    assert content.reliability is not None
+    matrix = [
+        [
+            _scored(satisfaction_rules, dict(a), i.field)
+            for i in satisfaction_rules.dimensions[0].items
+        ]
+        for a in answers
+    ]
+    reference = cronbach_alpha(matrix)
+    assert reference is not None
+    assert content.reliability.alpha == pytest.approx(reference.alpha)
+    assert reference.alpha >= 0.5
+    assert reference.low < 0
+    assert content.reliability_note is not None
+    assert content.reliability_note.startswith("α 的置信区间下限为负")
