@@ -455,7 +455,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "k": report.k,
         "level": report.level,
         "low_response_rate": report.low_response_rate,
-        "bootstrap": {"seed": report.seed, "reps": report.bootstrap_reps},
+        "rank_draws": {"seed": report.seed, "draws": report.bootstrap_reps},
         "definitions": DEFINITIONS,
         "measures": _measures(report),
         "score_dimensions": list(report.score_dimensions),

@@ -58,7 +58,8 @@ class ReportSettings:
     ``k``: smallest group whose figures are shown. ``level``: confidence level of every interval.
     ``low_response_rate``: a group whose response rate is below it is marked — below one half,
     the non-respondents could change any conclusion (the Ministry reads such figures as weak).
-    ``seed`` and ``bootstrap_reps``: the rank-interval bootstrap, deterministic given the seed.
+    ``seed`` and ``bootstrap_reps``: the posterior draws behind the rank intervals (the name is
+    older than the method), deterministic given the seed.
     """
 
     k: int = 5
