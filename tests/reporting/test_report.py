@@ -686,51 +686,47 @@ def test_two_questionnaire_versions_are_matched_by_field(
     assert management.reliability.n == 60
 
 
-def test_low_alpha_carries_a_chinese_note(satisfaction_rules: ScoringRules) -> None:
-    # Items answered independently of each other: the content items share nothing, so alpha is
-    # near zero (and its Feldt bound negative), which the programme figure must say.
+def _independent_content(rules: ScoringRules, n: int) -> list[dict[str, Answer]]:
+    """Answers whose content items are drawn independently of each other: alpha near zero."""
     rng = np.random.default_rng(4)
-    answers = satisfaction_answers(satisfaction_rules, 40, rng)
+    answers = satisfaction_answers(rules, n, rng)
     for answer in answers:
-        for item in satisfaction_rules.dimensions[0].items:
+        for item in rules.dimensions[0].items:
             answer[item.field] = int(rng.integers(1, 6))
-    data = ClassInput("R", 1, "甲", 40, 40, satisfaction_rules.version, answers, satisfaction_rules)
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("make_answers", "note"),
+    [
+        # Items that share nothing: alpha below 0.5.
+        (lambda rules: _independent_content(rules, 40), "α 低于 0.5"),
+        # Six responses: alpha above 0.5, but its Feldt interval reaches below 0.
+        (
+            lambda rules: satisfaction_answers(rules, 6, np.random.default_rng(5)),
+            "α 的置信区间下限为负",
+        ),
+    ],
+)
+def test_a_doubtful_alpha_carries_a_chinese_note(
+    satisfaction_rules: ScoringRules,
+    make_answers: Callable[[ScoringRules], list[dict[str, Answer]]],
+    note: str,
+) -> None:
+    answers = make_answers(satisfaction_rules)
+    n = len(answers)
+    data = ClassInput("R", 1, "甲", n, n, satisfaction_rules.version, answers, satisfaction_rules)
     content = build_report([data]).programme.dimension("content")
     assert content is not None
     assert content.reliability is not None
-    matrix = [
-        [
-            _scored(satisfaction_rules, dict(a), i.field)
-            for i in satisfaction_rules.dimensions[0].items
-        ]
-        for a in answers
-    ]
-    reference = cronbach_alpha(matrix)
+    items = satisfaction_rules.dimensions[0].items
+    reference = cronbach_alpha(
+        [[_scored(satisfaction_rules, dict(a), i.field) for i in items] for a in answers]
+    )
     assert reference is not None
     assert content.reliability.alpha == pytest.approx(reference.alpha)
-    assert reference.alpha < 0.5
-    assert content.reliability_note is not None
-    assert content.reliability_note.startswith("α 低于 0.5")
-
-
-def test_a_negative_feldt_bound_carries_a_chinese_note(satisfaction_rules: ScoringRules) -> None:
-    # Six responses: alpha above 0.5 but so uncertain that its Feldt interval reaches below 0.
-    answers = satisfaction_answers(satisfaction_rules, 6, np.random.default_rng(5))
-    data = ClassInput("R", 1, "甲", 6, 6, satisfaction_rules.version, answers, satisfaction_rules)
-    content = build_report([data]).programme.dimension("content")
-    assert content is not None
-    assert content.reliability is not None
-    matrix = [
-        [
-            _scored(satisfaction_rules, dict(a), i.field)
-            for i in satisfaction_rules.dimensions[0].items
-        ]
-        for a in answers
-    ]
-    reference = cronbach_alpha(matrix)
-    assert reference is not None
-    assert content.reliability.alpha == pytest.approx(reference.alpha)
-    assert reference.alpha >= 0.5
+    assert content.reliability.low == pytest.approx(reference.low)
+    assert (reference.alpha < 0.5) == (note == "α 低于 0.5")
     assert reference.low < 0
     assert content.reliability_note is not None
-    assert content.reliability_note.startswith("α 的置信区间下限为负")
+    assert content.reliability_note.startswith(note)
