@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
 
-from openpyxl.utils import get_column_letter
-
 CourseKind: TypeAlias = Literal["theory", "practice"]
 
 #: The share of practical hours the notice asks for (教师司函〔2024〕16号, 四（三）).
@@ -249,6 +247,8 @@ def _find_header(rows: Sequence[_Row]) -> tuple[int, dict[str, int], list[PlanFi
 
     A row counts as the header if it names all four columns; duplicates are findings.
     """
+    from openpyxl.utils import get_column_letter
+
     for index, (row_number, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS]):
         labels = [_normalise_header(cell) for cell in cells]
         columns: dict[str, int] = {}
@@ -306,6 +306,8 @@ class _Parsed:
 
 
 def _read_courses(rows: Sequence[_Row], columns: dict[str, int]) -> PlanReadResult:
+    from openpyxl.utils import get_column_letter
+
     errors: list[PlanFinding] = []
     parsed: list[_Parsed] = []
     first_row: dict[tuple[str, str], int] = {}

@@ -7,11 +7,9 @@ from functools import cached_property
 import click
 
 from survey.db.engine import Database
-from survey.db.migrate import current_revision, head_revision
 from survey.errors import UserError
 from survey.settings import Settings, SettingsError
 from survey.timezone import now, today_local
-from survey.windows import close_expired
 
 
 class AppContext:
@@ -30,6 +28,9 @@ class AppContext:
     @cached_property
     def db(self) -> Database:
         """The database, refusing to work on one that is not at the newest migration."""
+        # Imported on first use: Alembic costs a quick command a noticeable part of its start.
+        from survey.db.migrate import current_revision, head_revision
+
         database = self.raw_db
         if current_revision(database) != head_revision(database):
             raise UserError("数据库尚未迁移到最新版本，请先运行 `survey db upgrade`")
@@ -39,6 +40,8 @@ class AppContext:
     def _close_expired(self, database: Database) -> None:
         # A class whose deadline has passed closes at the next CLI call too, not only at the
         # next web request. Releasing needs the secret; without one there is nothing to do.
+        from survey.windows import close_expired
+
         try:
             secret = self.settings.secret_key()
         except SettingsError:

@@ -12,12 +12,16 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from survey.cli import cli
+from survey.cli import COMMANDS, cli
+from survey.db.engine import Database
 
 
 def walk(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """Every command path of the CLI, groups included."""
-    for name, command in sorted(group.commands.items()):
+    """Every command path of the CLI, groups included (lazy ones imported on the way)."""
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from walk(command, (*prefix, name))
@@ -32,11 +36,52 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
-    command = cli
+    command: click.Command | None = cli
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        command = command.get_command(click.Context(command), name)
+    assert command is not None
     assert command.help, f"survey {' '.join(path)} has no help text"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_lazy_summary_is_the_commands_own(name: str) -> None:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    assert command.name == name
+    assert COMMANDS[name][1] == command.get_short_help_str(limit=1000)
+
+
+# Runs the CLI in a fresh interpreter and prints which heavy libraries it imported
+# (`--help` ends in SystemExit(0)).
+_HEAVY_IMPORTS = """
+import sys
+from survey.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(sorted({name.split(".")[0] for name in sys.modules} & {"scipy", "openpyxl"}))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["class", "list"]], ids=" ".join)
+def test_quick_commands_import_neither_scipy_nor_openpyxl(
+    programme_db: Database, tmp_path: Path, args: list[str]
+) -> None:
+    env = {
+        "SURVEY_DATA_DIR": str(tmp_path),
+        "SURVEY_DATABASE_URL": programme_db.engine.url.render_as_string(hide_password=False),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _HEAVY_IMPORTS, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
