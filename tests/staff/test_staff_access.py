@@ -3,6 +3,7 @@ every other base's class and every other province, whatever URL is typed."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -66,6 +67,7 @@ def routes(w: StaffWorld, comment: uuid.UUID) -> list[Route]:
         (f"/staff/provinces/{w.province_a}", {M: 200, B: 403, P: 200}),
         (f"/staff/provinces/{w.province_b}", {M: 200, B: 403, P: 403}),
         ("/staff/classes/999999", {M: 404, B: 404, P: 404}),
+        ("/staff", {M: 303, B: 303, P: 303}),
         ("/api/v1/me", {M: 200, B: 200, P: 200}),
         ("/api/v1/programme", {M: 200, B: 200, P: 403}),
         ("/api/v1/classes", {M: 200, B: 200, P: 403}),
@@ -83,6 +85,7 @@ def routes(w: StaffWorld, comment: uuid.UUID) -> list[Route]:
     ]
     not_ministry = {B: 403, P: 403}
     posts = [
+        ("/staff/roster", not_ministry),
         ("/staff/windows/open", not_ministry),
         ("/staff/windows/close", not_ministry),
         (f"/staff/classes/{a}/open", not_ministry),
@@ -102,6 +105,48 @@ def routes(w: StaffWorld, comment: uuid.UUID) -> list[Route]:
     return [Route("GET", path, expect) for path, expect in gets] + [
         Route("POST", path, expect) for path, expect in posts
     ]
+
+
+# Routes open to anyone, each tested with its subject: the trainee pages (tests/survey), the
+# login and logout (test_staff_auth.py), health, static files and the API's own description.
+PUBLIC = frozenset(
+    {
+        ("GET", "/"),
+        ("GET", "/healthz"),
+        ("GET", "/c"),
+        ("POST", "/c"),
+        ("GET", "/t/{link:str}"),
+        ("GET", "/s"),
+        ("GET", "/s/p/{number:int}"),
+        ("POST", "/s/p/{number:int}"),
+        ("GET", "/s/review"),
+        ("POST", "/s/submit"),
+        ("GET", "/s/done"),
+        ("GET", "/staff/login"),
+        ("POST", "/staff/login"),
+        ("POST", "/staff/logout"),
+        ("GET", "/static/{file_path:path}"),
+        ("GET", "/api/v1/schema"),
+        ("GET", "/api/v1/schema/openapi.json"),
+        ("GET", "/api/v1/schema/{path:str}"),
+    }
+)
+
+
+def test_every_route_is_in_the_matrix_or_public(world: StaffWorld) -> None:
+    """A new route fails here until it is added to `routes` (with each role's status) or PUBLIC."""
+    listed = [(route.method, route.path.split("?")[0]) for route in routes(world, uuid.uuid4())]
+    served: set[tuple[str, str]] = set()
+    missing = []
+    for app_route in world.app.routes:
+        pattern = re.compile(re.sub(r"\{[^}]+\}", "[^/]+", app_route.path))
+        for method in sorted(app_route.methods - {"HEAD", "OPTIONS"}):
+            served.add((method, app_route.path))
+            in_matrix = any(m == method and pattern.fullmatch(path) for m, path in listed)
+            if not in_matrix and (method, app_route.path) not in PUBLIC:
+                missing.append(f"{method} {app_route.path}")
+    assert not missing, "routes missing from the role-access matrix:\n" + "\n".join(missing)
+    assert not PUBLIC - served, f"PUBLIC lists routes the app no longer has: {PUBLIC - served}"
 
 
 @pytest.fixture
@@ -187,4 +232,6 @@ def test_anonymous_visitors_are_sent_to_login_or_get_401(
                 assert response.headers["www-authenticate"].startswith("Bearer")
             else:
                 assert response.status_code == 303, route.path
-                assert response.headers["location"].startswith("/staff/login?next=/staff")
+                # The staff home sends to the login alone; every other page asks to come back.
+                expected = "/staff/login" if route.path == "/staff" else "/staff/login?next=/staff"
+                assert response.headers["location"].startswith(expected), route.path
