@@ -12,6 +12,13 @@ from survey.programme.loader import bundled_source, load_programme
 from tests.databases import default_backend, drop_postgres_templates, fresh_database
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run serially: Chromium and a live server per test would fight for the cores."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.serial)
+
+
 @pytest.fixture(scope="session")
 def template_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Folder holding the migrated template databases of this run."""

@@ -352,6 +352,7 @@ def _leaves(value: Any) -> list[Any]:
     return [value]
 
 
+@pytest.mark.serial  # a second soffice on the same profile would hand its work to the first
 def test_workbook_opens_in_libreoffice(
     programme: tuple[list[ClassInput], Report], tmp_path: Path
 ) -> None:

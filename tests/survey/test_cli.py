@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from survey.cli import COMMANDS, cli
 from survey.db.engine import Database
+from tests.cli import run_cli
 
 
 def walk(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -123,13 +124,8 @@ def test_programme_load_through_the_cli(tmp_path: Path) -> None:
         (["programme", "load", "missing.xlsx"], "找不到文件 missing.xlsx"),
     ],
 )
-def test_user_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
-    env = {
-        "SURVEY_DATA_DIR": str(tmp_path),
-        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    run(["db", "upgrade"], env)
-    result = run(args, env)
+def test_user_errors_are_one_line(db: Database, args: list[str], message: str) -> None:
+    result = run_cli(args, {"SURVEY_DATABASE_URL": db.url})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -137,17 +133,64 @@ def test_user_errors_are_one_line(tmp_path: Path, args: list[str], message: str)
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    result = run(["programme", "load"], {"SURVEY_DATA_DIR": str(tmp_path)})
+    result = run_cli(["programme", "load"], {"SURVEY_DATA_DIR": str(tmp_path)})
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 
 
-def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+def test_unreachable_database_is_one_line() -> None:
     env = {"SURVEY_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
-    result = run(["db", "status"], env)
+    result = run_cli(["db", "status"], env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "数据库" in result.stderr
+
+
+PLAN_CSV = "课程名称,授课教师,课程类型,学时\n职业教育概论,张老师,理论,4\n实训,李老师,实践,4\n"
+#: One call per command group through a real `python -m survey` process; the other CLI tests run
+#: in-process (tests/cli.py). (arguments, exit status, text on stdout or stderr)
+SMOKE: dict[str, tuple[list[str], int, str]] = {
+    "db": (["db", "status"], 0, "（最新）"),
+    "class": (["class", "list"], 0, "第1项目培训班  未开放"),
+    "tokens": (["tokens", "issue", "--project", "1"], 0, "已为 0 名学员发放令牌"),
+    "questionnaire": (
+        ["questionnaire", "check", "{root}/questionnaires/builtin/teaching.toml"],
+        0,
+        "学员评教",
+    ),
+    "plan": (["plan", "import", "1", "{tmp}/plan.csv"], 0, "导入 2 门课程"),
+    "report": (["report", "--format", "json"], 1, "还没有已关闭的培训班"),
+    "user": (["user", "list"], 0, "还没有账号"),
+}
+#: Groups whose real-process test lives with their other tests.
+SMOKE_ELSEWHERE = {
+    "programme": "test_programme_load_through_the_cli",
+    "serve": "test_serve_refuses_without_secret",
+    "roster": "tests/roster/test_cli.py::test_through_a_real_process",
+    "demo": "tests/survey/test_demo.py",
+}
+
+
+def test_every_command_group_runs_in_a_real_process_somewhere() -> None:
+    assert set(SMOKE) | set(SMOKE_ELSEWHERE) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("group", sorted(SMOKE))
+def test_each_command_group_through_a_real_process(
+    programme_db: Database, tmp_path: Path, group: str
+) -> None:
+    args, status, text = SMOKE[group]
+    (tmp_path / "plan.csv").write_text(PLAN_CSV, encoding="utf-8")
+    env = {
+        "SURVEY_DATA_DIR": str(tmp_path),
+        "SURVEY_DATABASE_URL": programme_db.url,
+        "SURVEY_SECRET_KEY": "smoke-test-secret-" + "z" * 32,
+    }
+    root = Path(__file__).resolve().parents[2]
+    done = run([a.replace("{tmp}", str(tmp_path)).replace("{root}", str(root)) for a in args], env)
+    assert done.returncode == status, done.stderr
+    assert text in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_serve_refuses_without_secret(tmp_path: Path) -> None:

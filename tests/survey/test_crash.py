@@ -29,6 +29,9 @@ from bench.submit_load import (
 )
 from tests.databases import fresh_database
 
+# Two server workers under load and a deadline for acknowledgements: alone on the cores.
+pytestmark = pytest.mark.serial
+
 SHEETS_PER_SUBMIT = 2  # 满意度调查 and 评教
 
 

@@ -73,6 +73,7 @@ def test_sqlite_writers_queue_instead_of_failing(tmp_path: Path) -> None:
     assert order == ["slow", "fast"]
 
 
+@pytest.mark.serial  # bounds wall-clock time
 def test_reads_do_not_block_on_a_writer(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with database.write() as session:
@@ -113,6 +114,7 @@ def test_a_write_inside_a_write_is_reported_not_hung(tmp_path: Path) -> None:
         session.execute(text("SELECT 1"))
 
 
+@pytest.mark.serial  # bounds wall-clock time
 def test_writers_of_another_process_are_waited_for(tmp_path: Path) -> None:
     """The file lock is shared with other processes; a held lock delays, then lets us in."""
     path = tmp_path / "x.sqlite3"

@@ -6,9 +6,6 @@ import csv
 import io
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from survey.flow import Flow
 from survey.instruments.store import class_definitions, class_plan
 from survey.timezone import now, today_local
 from survey.windows import close_class, open_class
+from tests.cli import CliRun, run_cli
 from tests.helpers import add_trainees
 
 SECRET = "report-test-secret-" + "y" * 32
@@ -56,21 +54,13 @@ def respond(db: Database, project: int, overall: list[int]) -> None:
     close_class(db, SECRET.encode(), class_id, today_local())
 
 
-def run(db: Database, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(db: Database, tmp_path: Path, *args: str) -> CliRun:
     env = {
-        **os.environ,
         "SURVEY_DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
         "SURVEY_SECRET_KEY": SECRET,
         "SURVEY_DATA_DIR": str(tmp_path),
     }
-    return subprocess.run(
-        [sys.executable, "-m", "survey", "report", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-        check=False,
-    )
+    return run_cli(["report", *args], env)
 
 
 def wilson(successes: int, n: int) -> tuple[float, float]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -19,27 +16,20 @@ from survey.db.engine import Database
 from survey.programme.models import TrainingClass
 from survey.timezone import format_local, now, parse_local, today_local
 from survey.windows import close_expired, open_class
+from tests.cli import CliRun, run_cli
 from tests.helpers import add_trainees
 
 SECRET = "cli-test-secret-" + "x" * 32
 
 
-def cli(db: Database, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def cli(db: Database, tmp_path: Path, *args: str) -> CliRun:
     env = {
-        **os.environ,
         "SURVEY_DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
         "SURVEY_SECRET_KEY": SECRET,
         "SURVEY_DATA_DIR": str(tmp_path),
         "SURVEY_PUBLIC_URL": "https://pj.example.cn",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "survey", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(args, env)
 
 
 def state_of(db: Database, class_id: int) -> TrainingClass:
