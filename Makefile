@@ -4,20 +4,32 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The stamp records which pyproject.toml the venv was installed from: edit it, and the next
-# make reinstalls.
+# The stamp records which lock the venv was installed from: relock, and the next make reinstalls.
 STAMP := $(VENV)/.installed
+# Every package, with its hashes, for Python 3.11+ on any platform: runtime and dev tools.
+LOCK := requirements-dev.lock
+# The tool that writes the locks, pinned so that relocking is itself reproducible.
+UV := uv==0.13.9
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("需要 Python 3.11 或更高版本 / Python 3.11+ is required") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Plain pip installs exactly the locked files (any other file or version fails the hash check);
+# the project itself goes on top, without resolving anything again.
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# After changing a dependency in pyproject.toml: rewrite both locks (needs PyPI), then any make
+# target reinstalls. requirements.lock is the runtime alone, for production installs.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet '$(UV)'
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes --quiet -o $(LOCK)
 
 demo: $(STAMP)
 	$(BIN)/survey demo
