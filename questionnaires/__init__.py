@@ -25,14 +25,7 @@ from questionnaires.model import (
     PageDef,
     Scale,
 )
-from questionnaires.plan import (
-    Course,
-    PlanFinding,
-    PlanReadResult,
-    TrainingPlan,
-    read_plan,
-    read_plan_bytes,
-)
+from questionnaires.plan import Course, TrainingPlan
 from questionnaires.schema import DefinitionError
 from questionnaires.scoring import Dimension, ScoredItem, ScoringRules, scoring_rules
 from questionnaires.validation import (
@@ -63,8 +56,6 @@ __all__ = [
     "ItemType",
     "Page",
     "PageDef",
-    "PlanFinding",
-    "PlanReadResult",
     "Question",
     "Scale",
     "ScoredItem",
@@ -81,8 +72,6 @@ __all__ = [
     "load_builtin",
     "load_definition",
     "parse_definition",
-    "read_plan",
-    "read_plan_bytes",
     "scoring_rules",
     "validate",
     "validate_form",

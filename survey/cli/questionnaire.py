@@ -8,11 +8,11 @@ import click
 
 from questionnaires.describe import describe
 from questionnaires.loader import BUILTIN_NAMES, load_builtin, load_definition
-from questionnaires.plan import read_plan
 from questionnaires.schema import DefinitionError
 from survey.cli.classes import classes_of
 from survey.cli.context import AppContext
 from survey.errors import UserError
+from survey.instruments.plan_file import read_plan
 from survey.instruments.store import replace_plan
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from survey.cli.context import AppContext
-from survey.roster.findings import Finding
+from survey.intake.findings import Finding
 from survey.roster.importer import ImportResult, import_rosters
 from survey.roster.purge import purge_preview, purge_project
 from survey.roster.summary import RosterSummary, roster_summary, write_summary_xlsx

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
-from zipfile import BadZipFile
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from survey.db.engine import Database
+from survey.intake.cells import cell_text
+from survey.intake.tables import BROKEN, IntakeError, open_tables
 from survey.programme.models import (
     Alias,
     AllocationIssue,
@@ -103,29 +104,35 @@ def workbook_source(path: Path, year: int | None = None) -> ProgrammeSource:
 
     The year comes from ``year`` or from a title such as "2025年“职教国培”示范项目…".
     """
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, BadZipFile) as error:
-        raise ReferenceError(f"无法读取 {path.name}：不是有效的 Excel 文件（{error}）") from None
+        data = path.read_bytes()
+    except OSError as problem:
+        raise ReferenceError(f"无法读取 {path.name}：{problem.strerror}") from None
     annex1: list[list[object]] | None = None
     annex2: list[list[object]] | None = None
     title_year: int | None = None
-    for sheet in workbook.worksheets:
-        rows: list[list[object]] = [list(r) for r in sheet.iter_rows(values_only=True)]
-        labels = {normalise(str(c)) for r in rows for c in r if c is not None}
-        if title_year is None:
-            for text in labels:
-                if match := _YEAR.search(text):
-                    title_year = int(match.group(1))
-                    break
-        if "承训基地" in labels and annex1 is None:
-            annex1 = rows
-        elif "北京" in labels and "承训单位" in labels and annex2 is None:
-            annex2 = rows
-    workbook.close()
+    try:
+        with open_tables(path.name, data) as tables:
+            for table in tables:
+                rows: list[list[object]] = [list(row) for _, row in table.rows]
+                labels = {
+                    normalise(text) for row in rows for value in row if (text := cell_text(value))
+                }
+                if title_year is None:
+                    for text in labels:
+                        if match := _YEAR.search(text):
+                            title_year = int(match.group(1))
+                            break
+                if "承训基地" in labels and annex1 is None:
+                    annex1 = rows
+                elif "北京" in labels and "承训单位" in labels and annex2 is None:
+                    annex2 = rows
+    except IntakeError as problem:
+        raise ReferenceError(f"无法读取 {path.name}：{problem}") from None
+    except BROKEN as problem:
+        raise ReferenceError(
+            f"无法读取 {path.name}：文件已损坏（{type(problem).__name__}），请重新导出 .xlsx"
+        ) from None
     if annex1 is None or annex2 is None:
         raise ReferenceError(
             f"{path.name} 中找不到附件1（含“承训基地”列）和附件2（含各省份列）两张表"

@@ -2,7 +2,7 @@
 
 * :mod:`~survey.roster.reading` finds the table in an .xlsx or .csv file (layout in
   :mod:`~survey.roster.layout`, cell conversions in :mod:`~survey.roster.cells`);
-* :mod:`~survey.roster.validation` checks rows and reports :mod:`~survey.roster.findings`;
+* :mod:`~survey.roster.validation` checks rows and reports :mod:`~survey.intake.findings`;
 * :mod:`~survey.roster.importer` writes a checked import, all or nothing
   (:func:`~survey.roster.importer.import_rosters`, also the web upload's entry point);
 * :mod:`~survey.roster.summary` counts enrolment against the allocation;

@@ -1,17 +1,16 @@
-"""Turning cells as spreadsheets deliver them into clean text and mobile numbers.
+"""Reading mobile numbers from cells as spreadsheets deliver them.
 
 Excel hands over numbers as floats (13800138000.0), people type full-width digits, spaces,
-dashes and country codes, and Chinese Excel saves CSV in GB18030: every value passes through
-here before it is checked.
+dashes and country codes: every mobile passes through here before it is checked.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time
 
-_WHITESPACE = re.compile(r"\s+")  # str patterns match U+3000 and U+00A0 as well
+from survey.intake.cells import cell_text
+
 _SCIENTIFIC = re.compile(r"^([0-9])(?:\.([0-9]+))?[eE]\+?([0-9]+)$")
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$")
 _TRAILING_ZEROS = re.compile(r"^([0-9]+)\.0+$")
@@ -21,30 +20,6 @@ _COUNTRY_CODE = re.compile(r"^(?:\+86|0086|86)(1[0-9]{10})$")
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _DIGITS = re.compile(r"^[0-9]+$")
 _MOBILE_RUN = re.compile(r"1[3-9][0-9]{9}")
-
-
-def cell_text(value: object) -> str:
-    """A cell as trimmed text with white space runs folded to one space.
-
-    Integral floats lose their ".0" (Excel stores every number as a float), dates print as
-    ISO dates, and None is the empty string.
-    """
-    if isinstance(value, str):
-        # The common case first: a 100,000-row import passes a million cells through here.
-        text = value
-    elif value is None:
-        return ""
-    elif isinstance(value, bool):
-        text = "是" if value else "否"
-    elif isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else repr(value)
-    elif isinstance(value, datetime):
-        text = value.date().isoformat() if value.time() == time() else value.isoformat(" ")
-    elif isinstance(value, date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return _WHITESPACE.sub(" ", text).strip()
 
 
 def parse_mobile(value: object) -> tuple[str | None, str | None]:

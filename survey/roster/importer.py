@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.db.engine import Database
+from survey.intake.findings import Finding, error, warning
 from survey.programme.lookup import Lookup
 from survey.programme.models import (
     AllocationIssue,
@@ -41,7 +42,6 @@ from survey.programme.names import normalise, strip_authority
 from survey.programme.selection import select_programme
 from survey.roster.cells import parse_mobile
 from survey.roster.errors import ConcurrentChangeError, RosterUsageError
-from survey.roster.findings import Finding, error, warning
 from survey.roster.matching import ProjectMatcher
 from survey.roster.models import Trainee
 from survey.roster.reading import ReadResult, RosterFile, RosterSheet, read_roster

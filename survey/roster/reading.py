@@ -8,26 +8,18 @@ what a value means is checked in :mod:`survey.roster.validation`.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import itertools
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
-from openpyxl.utils import get_column_letter
-
+from survey.intake.cells import cell_text, column_letter
+from survey.intake.findings import Finding, error, warning
+from survey.intake.tables import BROKEN, IntakeError, Row, Table, find_header, open_tables
 from survey.programme.names import normalise
-from survey.roster.cells import cell_text
-from survey.roster.findings import Finding, error, warning
 from survey.roster.layout import COLUMN_BY_KEY, REQUIRED_KEYS, column_for_label
 
-#: How many non-blank rows may precede the header (title, 填表单位 line, notes).
-HEADER_SEARCH_ROWS = 30
 #: A header row names at least this many annex 3 columns.
 HEADER_MIN_LABELS = 3
 # A row whose first text starts with one of these closes the table or annotates it.
@@ -47,10 +39,6 @@ _FOOTER_WORDS = (
 )
 _FILLER = re.compile(r"填表单位[:：]?(?P<unit>.*?)(?=负责部门|填表人|联系电话|联系人|$)")
 _YEAR = re.compile(r"(20[0-9]{2})\s*年")
-_XLSX_MAGIC = b"PK\x03\x04"
-# What openpyxl raises on a damaged workbook, when opening it or reading a sheet.
-_BROKEN = (zipfile.BadZipFile, ElementTree.ParseError, OSError, KeyError, ValueError, TypeError)
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclass(frozen=True)
@@ -116,127 +104,49 @@ def read_roster(source: Source) -> ReadResult:
     except OSError as problem:
         result.findings.append(error(name, None, None, f"无法读取文件：{problem.strerror}"))
         return result
-    suffix = Path(name).suffix.lower()
-    if data.startswith(_OLE_MAGIC) or suffix in (".xls", ".et", ".wps"):
-        result.findings.append(
-            error(
-                name,
-                None,
-                None,
-                "这是旧版 Excel（.xls）或加密的工作簿，无法读取："
-                "请在 Excel 中“另存为” .xlsx 格式（不设密码）后再导入",
-            )
-        )
+    try:
+        with open_tables(name, data) as tables:
+            _read_tables(name, tables, result)
+    except IntakeError as problem:
+        result.findings.append(error(name, None, None, str(problem)))
         return result
-    if data.startswith(_XLSX_MAGIC):
-        _read_xlsx(name, data, result)
-    elif suffix in (".xlsx", ".xlsm"):
-        result.findings.append(
-            error(name, None, None, "文件不是有效的 .xlsx 工作簿（可能已损坏）：请重新导出后再导入")
-        )
-    elif suffix in (".csv", ".txt", ".tsv", ""):
-        _read_csv(name, data, result)
-    else:
-        result.findings.append(
-            error(name, None, None, f"不支持 {suffix} 文件：请提供 .xlsx 工作簿或 .csv 文件")
-        )
+    if not result.sheets and not any(f.severity == "error" for f in result.findings):
+        result.findings.append(_no_header(name))
     return result
 
 
-def _read_xlsx(name: str, data: bytes, result: ReadResult) -> None:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, *_BROKEN) as problem:
-        result.findings.append(
-            error(
-                name,
-                None,
-                None,
-                f"无法打开工作簿（{type(problem).__name__}）：请重新导出 .xlsx 后再导入",
-            )
-        )
-        return
-    try:
-        visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-        for sheet in workbook.worksheets:
-            # Worksheets written by some tools declare a wrong size (e.g. "A1"); forgetting it
-            # makes openpyxl read every row and cell that is actually there.
-            sheet.reset_dimensions()
-            label = f"{name} / {sheet.title}" if len(visible) > 1 else name
-            rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-            if sheet.sheet_state != "visible":
-                if _find_header(rows, []) is not None:
-                    result.findings.append(
-                        warning(
-                            name,
-                            None,
-                            None,
-                            f"隐藏的工作表“{sheet.title}”也像名单，未读取："
-                            "如需导入，请取消隐藏后重新导入",
-                        )
-                    )
-                continue
-            try:
-                sheet_result = _parse_table(label, rows, result.findings)
-            except _BROKEN as problem:
+def _read_tables(name: str, tables: list[Table], result: ReadResult) -> None:
+    visible = [table for table in tables if table.visible]
+    for table in tables:
+        label = f"{name} / {table.title}" if len(visible) > 1 else name
+        if not table.visible:
+            if find_header(table.rows, _is_header) is not None:
                 result.findings.append(
-                    error(
+                    warning(
                         name,
                         None,
                         None,
-                        f"工作表“{sheet.title}”已损坏，无法读取（{type(problem).__name__}）："
-                        "请在 Excel 中打开并另存为 .xlsx 后再导入",
+                        f"隐藏的工作表“{table.title}”也像名单，未读取："
+                        "如需导入，请取消隐藏后重新导入",
                     )
                 )
-                continue
-            if sheet_result is not None:
-                result.sheets.append(sheet_result)
-    finally:
-        workbook.close()
-    if not result.sheets and not any(f.severity == "error" for f in result.findings):
-        result.findings.append(_no_header(name))
-
-
-def _decode(data: bytes) -> str | None:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode 文本" export.
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # What Chinese Excel writes for "CSV (逗号分隔)"; a superset of GBK and GB2312.
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-
-
-def _delimiter(text: str) -> str:
-    sample = text[:20_000]
-    counts = {d: sample.count(d) for d in (",", "\t", ";")}
-    return max(counts, key=lambda d: (counts[d], d == ","))
-
-
-def _read_csv(name: str, data: bytes, result: ReadResult) -> None:
-    text = _decode(data)
-    if text is None:
-        result.findings.append(
-            error(
-                name, None, None, "无法识别文件编码：请另存为 UTF-8 或 GB18030 编码的 CSV，或 .xlsx"
+            continue
+        try:
+            sheet = _parse_table(label, table.rows, result.findings)
+        except BROKEN as problem:
+            what = f"工作表“{table.title}”" if table.title else "文件"
+            result.findings.append(
+                error(
+                    name,
+                    None,
+                    None,
+                    f"{what}已损坏，无法读取（{type(problem).__name__}）："
+                    "请在 Excel 中打开并另存为 .xlsx 后再导入",
+                )
             )
-        )
-        return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    # One CSV record is one Excel row, also when a quoted cell spans several lines.
-    sheet = _parse_table(name, enumerate(reader, start=1), result.findings)
-    if sheet is not None:
-        result.sheets.append(sheet)
-    elif not any(f.severity == "error" for f in result.findings):
-        result.findings.append(_no_header(name))
+            continue
+        if sheet is not None:
+            result.sheets.append(sheet)
 
 
 def _no_header(name: str) -> Finding:
@@ -263,25 +173,9 @@ class _Preamble:
     year: int | None = None
 
 
-def _find_header(
-    rows: Iterator[tuple[int, Sequence[object]]],
-    preamble_rows: list[tuple[int, list[str]]],
-) -> tuple[int, list[str]] | None:
-    """Advance ``rows`` to the header; collect the rows before it in ``preamble_rows``."""
-    seen = 0
-    for number, row in rows:
-        texts = _texts(row)
-        if not any(texts):
-            continue
-        labels = _labels(texts)
-        keys = set(labels.values())
-        if len(keys) >= HEADER_MIN_LABELS and ("name" in keys or "mobile" in keys):
-            return number, texts
-        preamble_rows.append((number, texts))
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            return None
-    return None
+def _is_header(texts: list[str]) -> bool:
+    keys = set(_labels(texts).values())
+    return len(keys) >= HEADER_MIN_LABELS and ("name" in keys or "mobile" in keys)
 
 
 def _preamble(rows: Iterable[tuple[int, list[str]]]) -> _Preamble:
@@ -297,19 +191,15 @@ def _preamble(rows: Iterable[tuple[int, list[str]]]) -> _Preamble:
     return found
 
 
-def _parse_table(
-    file: str, rows: Iterator[tuple[int, Sequence[object]]], findings: list[Finding]
-) -> RosterSheet | None:
+def _parse_table(file: str, rows: Iterator[Row], findings: list[Finding]) -> RosterSheet | None:
     preamble_rows: list[tuple[int, list[str]]] = []
-    header = _find_header(rows, preamble_rows)
+    header = find_header(rows, _is_header, preamble_rows)
     if header is None:
         return None
     header_row, header_texts = header
     # The first non-blank row after the header may be its second line (sub-labels under a
     # merged group label); otherwise it is the first data row and is put back in front.
-    first: tuple[int, Sequence[object]] | None = next(
-        ((n, r) for n, r in rows if any(_texts(r))), None
-    )
+    first: Row | None = next(((n, r) for n, r in rows if any(_texts(r))), None)
     sub_texts: list[str] | None = None
     if first is not None and _continues_header(_texts(first[1])):
         sub_texts = _texts(first[1])
@@ -365,7 +255,7 @@ def _parse_table(
                 file,
                 number,
                 None,
-                f"第 {get_column_letter(i + 1)} 列没有表头，其中的内容已忽略："
+                f"第 {column_letter(i)} 列没有表头，其中的内容已忽略："
                 "如是学员信息，请放入附件3 对应的列",
             )
         )
@@ -391,7 +281,7 @@ def _columns(
         label = below or text
         if not label:
             continue
-        letter = get_column_letter(i + 1)
+        letter = column_letter(i)
         if key is None:
             findings.append(
                 warning(
@@ -402,7 +292,7 @@ def _columns(
                 )
             )
         elif key in columns:
-            first = get_column_letter(columns[key] + 1)
+            first = column_letter(columns[key])
             findings.append(
                 warning(
                     file,

@@ -22,9 +22,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from survey.intake.cells import cell_text
+from survey.intake.findings import Finding, error, warning
 from survey.programme.names import normalise
-from survey.roster.cells import cell_text, parse_mobile
-from survey.roster.findings import Finding, error, warning
+from survey.roster.cells import parse_mobile
 from survey.roster.layout import COLUMN_BY_KEY, REQUIRED_KEYS
 from survey.roster.matching import ProjectMatch
 from survey.roster.reading import RawRow

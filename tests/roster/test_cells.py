@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from survey.roster.cells import cell_text, parse_mobile
+from survey.intake.cells import cell_text
+from survey.roster.cells import parse_mobile
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from survey.roster.cells import cell_text
-from survey.roster.findings import Finding
+from survey.intake.cells import cell_text
+from survey.intake.findings import Finding
 from survey.roster.matching import ProjectMatch
 from survey.roster.reading import RawRow
 from survey.roster.validation import (

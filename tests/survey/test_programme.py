@@ -207,7 +207,7 @@ def test_workbook_without_annex_tables_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReferenceError, match="找不到附件1"):
         workbook_source(tmp_path / "empty.xlsx")
     (tmp_path / "not.xlsx").write_text("not a workbook")
-    with pytest.raises(ReferenceError, match="不是有效的 Excel 文件"):
+    with pytest.raises(ReferenceError, match="不是有效的 \\.xlsx 工作簿"):
         workbook_source(tmp_path / "not.xlsx")
 
 

@@ -1,4 +1,4 @@
-"""Training plans: the parser for CSV and xlsx files, and the practical share."""
+"""Training plans: the reader of CSV and xlsx files, and the practical share."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from questionnaires import Course, PlanFinding, TrainingPlan, read_plan, read_plan_bytes
-from questionnaires.plan import MAX_FILE_BYTES
+from questionnaires import Course, TrainingPlan
+from survey.instruments.plan_file import MAX_FILE_BYTES, read_plan, read_plan_bytes
+from survey.intake.findings import error
 
 CSV_TEXT = (
     "2024年“职教国培”机器人领域领军教师示范培训班课程安排,,,,,\n"
@@ -93,7 +94,7 @@ def test_xlsx_errors_carry_excel_rows_and_columns(tmp_path: Path) -> None:
     workbook.save(path)
     result = read_plan(path)
     assert result.plan is None
-    found = {(e.row, e.column, e.header): e.message for e in result.errors}
+    found = {(e.row, e.letter, e.column): e.message for e in result.errors}
     assert "理实一体的课程请按学时拆成理论、实践两行" in found[(4, "C", "课程类型")]
     assert found[(4, "D", "学时")] == "学时应为数字，实际为“四”"
     assert found[(5, "A", "课程名称")] == "课程名称为空"
@@ -154,7 +155,7 @@ def test_duplicate_header_column(tmp_path: Path) -> None:
     text = "课程名称,授课教师,课程类型,学时,课时\n课程一,张三,理论,4,4\n"
     result = read_plan(write(tmp_path, "plan.csv", text.encode()))
     assert result.plan is None
-    assert result.errors == (PlanFinding(1, None, "表头中“学时”出现了多次（D、E 列）"),)
+    assert [str(e) for e in result.errors] == ["第 1 行：表头中“学时”出现了多次（D、E 列）"]
 
 
 def test_header_without_courses(tmp_path: Path) -> None:
@@ -175,9 +176,9 @@ def test_total_row_must_match(tmp_path: Path) -> None:
     )
     result = read_plan(write(tmp_path, "plan.csv", text.encode()))
     assert result.plan is None
-    assert result.errors == (
-        PlanFinding(5, "D", "合计行的学时 10 与各课程学时之和 8 不符", "学时"),
-    )
+    assert [str(e) for e in result.errors] == [
+        "第 5 行 D 列（学时）：合计行的学时 10 与各课程学时之和 8 不符",
+    ]
     fixed = read_plan(write(tmp_path, "fixed.csv", text.replace(",10", ",8").encode()))
     assert fixed.plan is not None
     assert len(fixed.plan.courses) == 2
@@ -186,7 +187,7 @@ def test_total_row_must_match(tmp_path: Path) -> None:
 def test_teacher_and_kind_required(tmp_path: Path) -> None:
     text = "课程名称,授课教师,课程类型,学时\n课程一,,,4\n"
     result = read_plan(write(tmp_path, "plan.csv", text.encode()))
-    messages = {(e.column, e.message.split("，")[0]) for e in result.errors}
+    messages = {(e.letter, e.message.split("，")[0]) for e in result.errors}
     assert messages == {
         ("B", "授课教师为空"),
         ("C", "课程类型应为“理论”或“实践”（也可写理论课、实践课、实训）"),
@@ -218,7 +219,7 @@ def test_old_excel_is_refused(tmp_path: Path) -> None:
     for name in ("plan.xls", "plan.csv"):
         result = read_plan(write(tmp_path, name, ole))
         assert result.plan is None
-        assert "不支持旧版 Excel（.xls）" in result.errors[0].message
+        assert "旧版 Excel（.xls）" in result.errors[0].message
 
 
 def test_xlsx_renamed_to_csv_still_reads(tmp_path: Path) -> None:
@@ -249,9 +250,9 @@ def test_header_on_a_later_sheet(tmp_path: Path) -> None:
 
 def test_damaged_files(tmp_path: Path) -> None:
     damaged = read_plan(write(tmp_path, "plan.xlsx", b"PK\x03\x04 not really a zip"))
-    assert "无法读取 Excel 文件" in damaged.errors[0].message
+    assert "无法打开工作簿" in damaged.errors[0].message
     not_xlsx = read_plan(write(tmp_path, "plan2.xlsx", "课程名称\n".encode()))
-    assert "不是有效的 .xlsx 文件" in not_xlsx.errors[0].message
+    assert "不是有效的 .xlsx 工作簿" in not_xlsx.errors[0].message
     undecodable = read_plan(write(tmp_path, "plan.csv", b"\xff\xfe\xfd\x80\x81" * 3))
     assert undecodable.plan is None
     assert undecodable.errors[0].message.startswith("无法识别文件编码")
@@ -265,7 +266,7 @@ def test_damaged_files(tmp_path: Path) -> None:
         )
     )
     assert nul.plan is None
-    assert [(e.column, e.message) for e in nul.errors] == [
+    assert [(e.letter, e.message) for e in nul.errors] == [
         ("A", "课程名称含有不可见的控制字符"),
         ("B", "授课教师含有不可见的控制字符"),
     ]
@@ -297,6 +298,6 @@ def test_practical_share() -> None:
 
 
 def test_finding_text() -> None:
-    assert str(PlanFinding(None, None, "文件是空的")) == "文件是空的"
-    assert str(PlanFinding(3, None, "表头有误")) == "第 3 行：表头有误"
-    assert str(PlanFinding(7, "D", "学时为空", "学时")) == "第 7 行 D 列（学时）：学时为空"
+    assert str(error("plan.csv", None, None, "文件是空的")) == "文件是空的"
+    assert str(error("plan.csv", 3, None, "表头有误")) == "第 3 行：表头有误"
+    assert str(error("plan.csv", 7, "学时", "学时为空", "D")) == "第 7 行 D 列（学时）：学时为空"
