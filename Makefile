@@ -38,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python docs/interfaces.py --check
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

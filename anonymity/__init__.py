@@ -1,6 +1,6 @@
 """How identity and answers are kept apart: the one package to audit.
 
-Threat model (``DESIGN.md``, "The anonymity protocol"): a trainee's answers must stay unlinkable
+Threat model (``docs/design.md``, "Threat model"): a trainee's answers must stay unlinkable
 to them against (1) base staff, who know which token is whose; (2) anyone who can read the
 database and the logs, at any moment and continuously, but not the server secret; (3) a coercer
 asking for proof of how someone answered. Out of scope: someone who changes the server code or

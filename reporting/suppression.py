@@ -45,7 +45,7 @@ __all__ = [
     "suppress",
 ]
 
-#: The default smallest group whose figures are shown (DESIGN.md: k = 5).
+#: The default smallest group whose figures are shown (docs/design.md: k = 5).
 DEFAULT_K = 5
 
 SuppressionCode = Literal["no_responses", "below_k", "complementary"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from docs.interfaces import TARGET, render
 from survey.settings import ENVIRONMENT_VARIABLES
 from tests.survey.test_cli import all_commands
 
@@ -37,3 +38,9 @@ def test_code_reads_no_undocumented_variable() -> None:
         for path in (root / package).rglob("*.py"):
             used.update(re.findall(r"\"(SURVEY_[A-Z_]+)\"", path.read_text(encoding="utf-8")))
     assert used <= set(ENVIRONMENT_VARIABLES) | set(TEST_VARIABLES)
+
+
+def test_the_interface_listing_is_generated_from_the_current_code() -> None:
+    assert TARGET.read_text(encoding="utf-8") == render(), (
+        "docs/interfaces.md is out of date: run .venv/bin/python docs/interfaces.py"
+    )
