@@ -35,6 +35,7 @@ from survey.staff.audit import audit
 from survey.staff.sessions import end_session, session_principal, start_session
 from survey.timezone import now, today_local
 from survey.web.clients import client_address
+from survey.web.login_first import once_per_request
 from survey.web.state import state_db, state_secret, state_settings
 
 STAFF_COOKIE = "zjgp_staff"
@@ -86,7 +87,14 @@ def close_expired_classes(request: Request[Any, Any, Any]) -> None:
 
 
 def staff_principal(request: Request[Any, Any, Any]) -> Principal:
-    """Dependency of every staff page: the logged-in account, or :class:`LoginRequired`."""
+    """Dependency of every staff page: the logged-in account, or :class:`LoginRequired`.
+
+    Found once per request (see :mod:`survey.web.login_first`, which asks before the body).
+    """
+    return once_per_request(request, lambda: _staff_principal(request))
+
+
+def _staff_principal(request: Request[Any, Any, Any]) -> Principal:
     principal = cookie_principal(request)
     if principal is None:
         raise LoginRequired
