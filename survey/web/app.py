@@ -23,6 +23,7 @@ from survey.web.login_first import login_first_middleware
 from survey.web.staff.errors import exception_handler
 from survey.web.staff.filters import register_filters
 from survey.web.staff.wiring import csrf_config, openapi_config, staff_route_handlers
+from survey.web.strict_text import strict_text_middleware
 from survey.web.trainee import FlowCache, TraineeController
 from survey.windows import ExpiryWatch
 
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         csrf_config=csrf_config(settings, secret),
         openapi_config=openapi_config(),
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
-        middleware=[access_log_middleware, login_first_middleware],
+        middleware=[access_log_middleware, login_first_middleware, strict_text_middleware],
         request_max_body_size=FORM_BYTES,
         before_send=[security_headers(settings)],
         exception_handlers={Exception: exception_handler},

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Response
 from litestar.exceptions import (
-    HTTPException,
     NotAuthorizedException,
     PermissionDeniedException,
     ValidationException,
 )
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from survey.errors import UserError
 from survey.staff.access import AccessDenied
-
-logger = logging.getLogger("survey.web")
+from survey.web.errors import is_malformed_text, status_of
+from survey.web.incidents import report_incident
+from survey.web.strict_text import MALFORMED_TEXT
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -96,6 +96,8 @@ def api_problem(exc: Exception) -> Response[dict[str, Any]]:
     """The problem response for an exception raised while serving the API."""
     if isinstance(exc, ApiProblem):
         return problem(exc.status, exc.detail)
+    if is_malformed_text(exc):
+        return problem(400, MALFORMED_TEXT)
     if isinstance(exc, NotAuthorizedException):
         return problem(401)
     if isinstance(exc, AccessDenied):
@@ -112,12 +114,11 @@ def api_problem(exc: Exception) -> Response[dict[str, Any]]:
         return problem(400, "请求参数不符合要求", _errors(exc.extra))
     if isinstance(exc, UserError):
         return problem(409, str(exc))
-    if isinstance(exc, HTTPException):
-        status = exc.status_code
+    status = status_of(exc)
+    if status != HTTP_500_INTERNAL_SERVER_ERROR:
         return problem(status)
-    # The exception type only: a message could carry personal fields.
-    logger.error("unhandled %s in API", type(exc).__name__)
-    return problem(500)
+    incident = report_incident(exc)
+    return problem(status, f"服务器内部错误，请稍后再试（错误编号 {incident}）")
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:

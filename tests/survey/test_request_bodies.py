@@ -1,0 +1,142 @@
+"""Request bodies: an anonymous request is refused before its body is read, and text that is
+not valid UTF-8 is refused with a Chinese message, saving nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import anyio
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from anonymity.issuing import open_token
+from anonymity.keys import derive_keys
+from anonymity.tokens import unsign_link
+from survey.db.engine import Database
+from survey.settings import Settings
+from survey.slips.issue import issue_slips
+from survey.timezone import now
+from survey.web.app import create_app
+from survey.windows import open_class
+from tests.helpers import add_trainees
+
+CHUNK = 1024 * 1024
+BOUNDARY = "x-boundary"
+FORGED_COOKIE = (b"cookie", b"zjgp_staff=forged")
+
+
+def settings_for(tmp_path: Path) -> Settings:
+    return Settings.from_env({"SURVEY_DATA_DIR": str(tmp_path), "SURVEY_DEV": "1"})
+
+
+def post_streamed(
+    app: Litestar, path: str, content_type: str, chunks: int, headers: list[tuple[bytes, bytes]]
+) -> tuple[int, dict[bytes, bytes], int]:
+    """POST ``chunks`` MB to ``app`` over raw ASGI; the status, headers, and how many chunks
+    the app asked for."""
+    asked = 0
+    answer: dict[str, Any] = {}
+
+    async def receive() -> dict[str, Any]:
+        nonlocal asked
+        asked += 1
+        return {"type": "http.request", "body": b"a" * CHUNK, "more_body": asked < chunks}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+            answer["headers"] = dict(message["headers"])
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", content_type.encode()),
+            (b"content-length", str(chunks * CHUNK).encode()),
+            *headers,
+        ],
+        "client": ("203.0.113.5", 40000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    anyio.run(app, scope, receive, send)
+    return answer["status"], answer["headers"], asked
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "headers", "status"),
+    [
+        ("/staff/roster", f"multipart/form-data; boundary={BOUNDARY}", [], 303),
+        ("/staff/roster", f"multipart/form-data; boundary={BOUNDARY}", [FORGED_COOKIE], 303),
+        ("/staff/review/1/finish", "application/x-www-form-urlencoded", [], 303),
+        ("/api/v1/classes/1/open", "application/json", [], 401),
+        ("/api/v1/classes/1/open", "application/json", [(b"authorization", b"Bearer forged")], 401),
+    ],
+)
+def test_anonymous_bodies_are_refused_unread(
+    db: Database,
+    tmp_path: Path,
+    path: str,
+    content_type: str,
+    headers: list[tuple[bytes, bytes]],
+    status: int,
+) -> None:
+    app = create_app(settings_for(tmp_path), db)
+    answered, response_headers, asked = post_streamed(app, path, content_type, 30, headers)
+    assert answered == status
+    if status == 303:
+        assert response_headers[b"location"].startswith(b"/staff/login")
+    assert asked == 0, f"{asked} MB of an anonymous body read"
+
+
+def test_malformed_utf8_in_a_trainee_form_is_refused_and_not_saved(
+    programme_db: Database, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path)
+    class_id, ids = add_trainees(programme_db, 6, 5)
+    open_class(programme_db, class_id, None, now())
+    (slip,) = issue_slips(programme_db, settings.secret_key(), settings.public_url, ids[:1])
+    link = urlparse(slip.link).path
+    token = unsign_link(derive_keys(settings.secret_key()).link_signing, link.split("/")[-1])
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    with TestClient(app=create_app(settings, programme_db)) as client:
+        client.get(link)
+        page = client.get("/s/p/1").text
+        field = page.split('name="', 1)[1].split('"', 1)[0]
+        for body in (
+            f"{field}=5&comment=%E5%A5%BD%FF%FE".encode(),  # a broken sequence, percent-encoded
+            f"{field}=5&comment=".encode() + "好".encode("gb18030"),  # raw non-UTF-8 bytes
+            f"{field}=%C3".encode(),  # a sequence cut short
+        ):
+            response = client.post("/s/p/1", content=body, headers=form, follow_redirects=False)
+            assert response.status_code == 400
+            assert "不是有效的 UTF-8" in response.text
+            assert "没有保存任何内容" in response.text
+        code = client.post("/c", content=b"code=%FF", headers=form)
+        assert code.status_code == 400
+        assert "不是有效的 UTF-8" in code.text
+    state = open_token(programme_db, settings.secret_key(), token)
+    assert state.draft is None
+
+
+def test_malformed_utf8_in_a_staff_form_is_refused(db: Database, tmp_path: Path) -> None:
+    with TestClient(app=create_app(settings_for(tmp_path), db)) as client:
+        response = client.post(
+            "/staff/login",
+            content=b"name=%FFministry&password=x",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+    # The login form is CSRF-protected: the form is read (and refused) before that check.
+    assert response.status_code == 400
+    assert "不是有效的 UTF-8" in response.text
