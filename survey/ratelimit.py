@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, delete, update
+from sqlalchemy import DateTime, Integer, String, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -84,11 +84,30 @@ def _take_one(connection: Connection, limit: Limit, now: datetime) -> bool:
     return connection.execute(statement).first() is not None
 
 
+def _reached(db: Database, limits: Sequence[Limit], now: datetime) -> bool:
+    with db.read_connection() as connection:
+        for limit in limits:
+            count = connection.execute(
+                select(RateCounter.count).where(
+                    RateCounter.bucket == limit.bucket,
+                    RateCounter.client == limit.key,
+                    RateCounter.window_start == _window(now, limit.seconds),
+                )
+            ).scalar()
+            if count is not None and count >= limit.limit:
+                return True
+    return False
+
+
 def take(db: Database, limits: Sequence[Limit], now: datetime) -> bool:
     """Count one attempt against every limit of ``limits``, all or none.
 
     Returns False, counting nothing, when any of them is already reached.
     """
+    # A client over its limit is answered from a read: a flood of forged links must not queue
+    # for SQLite's one writer ahead of real submits. Below the limit the write decides.
+    if _reached(db, limits, now):
+        return False
     try:
         with retryable(), db.write_connection() as connection:
             for limit in limits:

@@ -11,17 +11,21 @@ import anyio
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlalchemy import func, select
 
 from anonymity.issuing import open_token
 from anonymity.keys import derive_keys
 from anonymity.tokens import unsign_link
 from survey.db.engine import Database
+from survey.roster.models import Trainee
 from survey.settings import Settings
 from survey.slips.issue import issue_slips
 from survey.timezone import now
 from survey.web.app import create_app
 from survey.windows import open_class
 from tests.helpers import add_trainees
+from tests.staff.builders import csrf_token
+from tests.staff.conftest import make_world
 
 CHUNK = 1024 * 1024
 BOUNDARY = "x-boundary"
@@ -140,3 +144,28 @@ def test_malformed_utf8_in_a_staff_form_is_refused(db: Database, tmp_path: Path)
     # The login form is CSRF-protected: the form is read (and refused) before that check.
     assert response.status_code == 400
     assert "不是有效的 UTF-8" in response.text
+
+
+def test_malformed_utf8_in_an_upload_form_is_refused(
+    programme_db: Database, tmp_path: Path
+) -> None:
+    world = make_world(programme_db, tmp_path)
+    with world.db.read() as session:
+        before = session.scalar(select(func.count()).select_from(Trainee))
+    roster = (
+        "序号,项目名称,承训单位,学员姓名,单位名称,所在部门(院系)及职务,任教专业,联系手机,备注\n"
+    )
+    with world.client("ministry") as client:
+        token = csrf_token(client.get("/staff/roster").text)
+        response = client.post(
+            "/staff/roster",
+            data={
+                "_csrf_token": token,
+                "province": "山东省\udcff".encode("utf-8", "surrogateescape"),
+            },
+            files=[("files", ("名单.csv", roster.encode(), "text/csv"))],
+        )
+    assert response.status_code == 400
+    assert "不是有效的 UTF-8" in response.text
+    with world.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Trainee)) == before
