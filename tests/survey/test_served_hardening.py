@@ -30,8 +30,8 @@ from tests.helpers import add_trainees
 @contextmanager
 def served(
     backend: str, tmp_path: Path, template_root: Path, proxies: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[str, list[str]]]:
-    """A running server with an open class of three; its base URL and the trainees' links."""
+) -> Iterator[tuple[httpx.Client, list[str]]]:
+    """A running server with an open class of three: a client of it, and the trainees' links."""
     with fresh_database(backend, tmp_path, template_root) as db:
         load_programme(db, bundled_source(2024))
         class_id, ids = add_trainees(db, 1, 3)
@@ -43,7 +43,8 @@ def served(
         port = free_port()
         server: subprocess.Popen[bytes] = start_server(url, tmp_path, port, workers=2)
         try:
-            yield f"http://127.0.0.1:{port}", [urlparse(s.link).path for s in slips]
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+                yield client, [urlparse(s.link).path for s in slips]
         finally:
             server.terminate()
             server.wait(20)
@@ -58,10 +59,7 @@ def forged(client: httpx.Client, address: str) -> int:
 def test_untrusted_forwarded_for_cannot_reset_the_limit(
     backend: str, tmp_path: Path, template_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with (
-        served(backend, tmp_path, template_root, "", monkeypatch) as (base, links),
-        httpx.Client(base_url=base, timeout=10) as client,
-    ):
+    with served(backend, tmp_path, template_root, "", monkeypatch) as (client, links):
         statuses = [forged(client, f"198.51.100.{i}") for i in range(INVALID_LIMIT + 1)]
         assert statuses == [400] * INVALID_LIMIT + [429]
         # The address is over its limit; a valid link from it still opens.
@@ -80,10 +78,8 @@ def test_untrusted_forwarded_for_cannot_reset_the_limit(
 def test_a_trusted_proxy_names_the_client(
     backend: str, tmp_path: Path, template_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with (
-        served(backend, tmp_path, template_root, "127.0.0.0/8, ::1", monkeypatch) as (base, _),
-        httpx.Client(base_url=base, timeout=10) as client,
-    ):
+    proxies = "127.0.0.0/8, ::1"
+    with served(backend, tmp_path, template_root, proxies, monkeypatch) as (client, _):
         # Clients behind the proxy are counted apart …
         assert {forged(client, f"198.51.100.{i}") for i in range(INVALID_LIMIT + 5)} == {400}
         # … and one of them is limited however its requests are spread over the workers; what
@@ -95,8 +91,8 @@ def test_a_trusted_proxy_names_the_client(
 def test_an_anonymous_upload_is_refused_before_its_body(
     tmp_path: Path, template_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with served("sqlite", tmp_path, template_root, "", monkeypatch) as (base, _):
-        host, port = "127.0.0.1", int(base.rsplit(":", 1)[1])
+    with served("sqlite", tmp_path, template_root, "", monkeypatch) as (client, _):
+        host, port = "127.0.0.1", client.base_url.port
         size = 30 * 1024 * 1024
         head = (
             "POST /staff/roster HTTP/1.1\r\n"
