@@ -3,6 +3,7 @@ not valid UTF-8 is refused with a Chinese message, saving nothing."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -74,7 +75,9 @@ def post_streamed(
         "server": ("testserver", 80),
         "state": {},
     }
-    anyio.run(app, scope, receive, send)
+    # On a thread of its own: an earlier test may have left an event loop on this one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(anyio.run, app, scope, receive, send).result()
     return answer["status"], answer["headers"], asked
 
 
