@@ -21,6 +21,7 @@ from survey.db.engine import Database
 from survey.roster.models import Trainee
 from survey.settings import Settings
 from survey.slips.issue import issue_slips
+from survey.staff.api_tokens import create_token
 from survey.timezone import now
 from survey.web.app import create_app
 from survey.windows import open_class
@@ -172,3 +173,19 @@ def test_malformed_utf8_in_an_upload_form_is_refused(
     assert "不是有效的 UTF-8" in response.text
     with world.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Trainee)) == before
+
+
+def test_malformed_utf8_in_an_api_body_is_a_clear_problem(
+    programme_db: Database, tmp_path: Path
+) -> None:
+    world = make_world(programme_db, tmp_path)
+    token = create_token(world.db, world.secret, "ministry", "encoding", now())
+    with TestClient(app=world.app) as client:
+        response = client.post(
+            f"/api/v1/classes/{world.class_a}/open",
+            content=b'{"closes_at": "2099-01-01T18:00:00+08:00\xff"}',
+            headers={"Authorization": f"Bearer {token}", "content-type": "application/json"},
+        )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "UTF-8 编码的 JSON" in response.json()["detail"]

@@ -9,6 +9,7 @@ from litestar import Response
 from litestar.exceptions import (
     NotAuthorizedException,
     PermissionDeniedException,
+    SerializationException,
     ValidationException,
 )
 from litestar.openapi.datastructures import ResponseSpec
@@ -35,6 +36,9 @@ TITLES: dict[int, str] = {
     500: "服务器出错",
     503: "服务繁忙",
 }
+
+#: A body Litestar could not decode: not JSON, or not UTF-8.
+UNREADABLE_JSON = "请求体无法解析：须为 UTF-8 编码的 JSON，请检查后重新发送"
 
 DETAILS: dict[int, str] = {
     401: "请登录，或在请求头中提供 Authorization: Bearer <API 令牌>",
@@ -112,6 +116,8 @@ def api_problem(exc: Exception) -> Response[dict[str, Any]]:
         return problem(403, detail)
     if isinstance(exc, ValidationException):
         return problem(400, "请求参数不符合要求", _errors(exc.extra))
+    if isinstance(exc.__cause__, SerializationException):
+        return problem(400, UNREADABLE_JSON)
     if isinstance(exc, UserError):
         return problem(409, str(exc))
     status = status_of(exc)
