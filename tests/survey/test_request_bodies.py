@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import anyio
 import pytest
 from litestar import Litestar
+from litestar.handlers import HTTPRouteHandler
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
@@ -23,7 +24,8 @@ from survey.settings import Settings
 from survey.slips.issue import issue_slips
 from survey.staff.api_tokens import create_token
 from survey.timezone import now
-from survey.web.app import create_app
+from survey.web.app import FORM_BYTES, create_app
+from survey.web.staff.roster import MAX_FILE_BYTES, MAX_FILES
 from survey.windows import open_class
 from tests.helpers import add_trainees
 from tests.staff.builders import csrf_token
@@ -189,3 +191,19 @@ def test_malformed_utf8_in_an_api_body_is_a_clear_problem(
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "UTF-8 编码的 JSON" in response.json()["detail"]
+
+
+def test_every_route_has_its_documented_size_limit(db: Database, tmp_path: Path) -> None:
+    app = create_app(settings_for(tmp_path), db)
+    documented = {FORM_BYTES: "512 KB", MAX_FILES * MAX_FILE_BYTES: "200 MB"}
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    limits = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if isinstance(handler, HTTPRouteHandler):
+                for method in handler.http_methods:
+                    limits[f"{method} {route.path}"] = handler.resolve_request_max_body_size()
+    assert set(limits.values()) <= set(documented), limits
+    assert limits["POST /staff/roster"] == MAX_FILES * MAX_FILE_BYTES
+    for size in documented.values():
+        assert size in readme
