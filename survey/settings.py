@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from survey.errors import UserError
@@ -22,6 +23,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SURVEY_REPORT_K": "smallest group size whose figures are shown",
     "SURVEY_PUBLIC_URL": "the address trainees reach the service at, used in links",
     "SURVEY_SESSION_MINUTES": "minutes of inactivity after which a staff login expires",
+    "SURVEY_TRUSTED_PROXIES": "addresses or networks of the proxies allowed to set X-Forwarded-For",
 }
 
 
@@ -31,6 +33,20 @@ class SettingsError(UserError):
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _networks(raw: str | None) -> tuple[IPv4Network | IPv6Network, ...]:
+    """``SURVEY_TRUSTED_PROXIES``: addresses or networks separated by commas or spaces."""
+    networks = []
+    for item in (raw or "").replace(",", " ").split():
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise SettingsError(
+                f"SURVEY_TRUSTED_PROXIES 中的 {item!r} 不是 IP 地址或网段"
+                "（例如 10.0.0.5 或 10.0.0.0/24，多个用逗号分隔）"
+            ) from None
+    return tuple(networks)
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,8 @@ class Settings:
     secret_key_value: str | None
     #: Minutes of inactivity after which a staff session ends (it ends after 12 hours anyway).
     session_minutes: int = 120
+    #: Proxies whose X-Forwarded-For names the client; nobody else can (empty: nobody).
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dev: bool | None = None) -> Settings:
@@ -76,6 +94,7 @@ class Settings:
             public_url=(env.get("SURVEY_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             secret_key_value=env.get("SURVEY_SECRET_KEY") or None,
             session_minutes=session_minutes,
+            trusted_proxies=_networks(env.get("SURVEY_TRUSTED_PROXIES")),
         )
 
     def secret_key(self) -> bytes:

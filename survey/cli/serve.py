@@ -7,12 +7,16 @@ import os
 import click
 
 from survey.cli.context import AppContext
+from survey.settings import Settings
 
 
-def _run(host: str, port: int, workers: int) -> None:
+def _run(host: str, port: int, workers: int, settings: Settings) -> None:
     import uvicorn
 
-    # The access log would carry request paths; the app logs its own, redacted ones.
+    proxies = [str(network) for network in settings.trusted_proxies]
+    # The access log would carry request paths; the app logs its own, redacted ones. Proxy
+    # headers are believed from the configured proxies only (uvicorn's default would trust
+    # 127.0.0.1, so anything on the same host could pose as any client).
     uvicorn.run(
         "survey.web.app:create_app",
         factory=True,
@@ -20,7 +24,8 @@ def _run(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
         server_header=False,
     )
 
@@ -42,7 +47,7 @@ def serve(app: AppContext, host: str, port: int, workers: int, dev: bool) -> Non
     app.settings.secret_key()
     _ = app.db
     click.echo(f"服务地址：http://{host}:{port}/   健康检查：http://{host}:{port}/healthz")
-    _run(host, port, workers)
+    _run(host, port, workers, app.settings)
 
 
 @click.command()
@@ -63,4 +68,4 @@ def demo(app: AppContext, host: str, port: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"服务地址：http://{host}:{port}/   健康检查：http://{host}:{port}/healthz")
-    _run(host, port, 1)
+    _run(host, port, 1, app.settings)

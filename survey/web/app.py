@@ -18,14 +18,19 @@ from survey.db.engine import Database
 from survey.results import ReportCache
 from survey.settings import Settings
 from survey.web.access_log import access_log_middleware
-from survey.web.headers import security_headers_middleware
+from survey.web.headers import security_headers
+from survey.web.login_first import login_first_middleware
 from survey.web.staff.errors import exception_handler
 from survey.web.staff.filters import register_filters
 from survey.web.staff.wiring import csrf_config, openapi_config, staff_route_handlers
+from survey.web.strict_text import strict_text_middleware
 from survey.web.trainee import FlowCache, TraineeController
 from survey.windows import ExpiryWatch
 
 HERE = Path(__file__).parent
+#: Largest request body of any route but the roster upload (README, "Request size limits"): a
+#: trainee page with several long free-text answers, percent-encoded, stays far below it.
+FORM_BYTES = 512 * 1024
 
 
 @get("/healthz", media_type=MediaType.TEXT, sync_to_thread=False)
@@ -82,7 +87,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         csrf_config=csrf_config(settings, secret),
         openapi_config=openapi_config(),
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
-        middleware=[security_headers_middleware, access_log_middleware],
+        middleware=[access_log_middleware, login_first_middleware, strict_text_middleware],
+        request_max_body_size=FORM_BYTES,
+        before_send=[security_headers(settings)],
         exception_handlers={Exception: exception_handler},
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},

@@ -3,12 +3,17 @@
 The pages use no inline script or style and load nothing from elsewhere, so the policy can
 forbid everything but the app's own stylesheet, images and one small script (table sorting on
 the staff pages, which work without it); no ``unsafe-inline`` anywhere.
+
+The headers are added by a ``before_send`` hook of the app rather than by a middleware: route
+middleware never sees the answers Litestar gives before a route is found (404, 405) or after a
+handler failed, and every answer must carry the same headers.
 """
 
 from __future__ import annotations
 
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
+
+from survey.settings import Settings
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -23,36 +28,36 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+#: One year; sent only when the public address is HTTPS (a browser ignores it over HTTP anyway,
+#: and it must not pin a development host to HTTPS).
+HSTS = "max-age=31536000"
 
 
-_RAW_STATIC = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-_RAW = [*_RAW_STATIC, (b"cache-control", b"no-store")]
-_REPLACED_STATIC = frozenset(k for k, _ in _RAW_STATIC)
-_REPLACED = frozenset(k for k, _ in _RAW)
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.encode(), v.encode()) for k, v in headers.items()]
 
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
-    """Add the security headers, and ``no-store`` to every non-static response.
+def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
+    """A ``before_send`` hook adding the security headers to every HTTP response.
 
-    ``no-store`` keeps answers and pages behind a trainee's cookie out of shared caches and out
-    of the phone's back-button cache.
+    Pages and data get ``Cache-Control: no-store``, which keeps answers and pages behind a
+    trainee's cookie out of shared caches and out of the phone's back-button cache. The static
+    files (the same for everyone) get ``no-cache``: kept, but revalidated, so an upgrade shows.
     """
+    common = dict(SECURITY_HEADERS)
+    if settings.public_url.startswith("https://"):
+        common["strict-transport-security"] = HSTS
+    pages = _raw({**common, "cache-control": "no-store"})
+    static = _raw({**common, "cache-control": "no-cache"})
+    replaced = frozenset(k for k, _ in pages)
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
             return
-        static = scope["path"].startswith("/static/")
+        # Raw header pairs, replaced wholesale: cheaper than one lookup per header on the
+        # submit path, and no handler can leave a weaker copy of one behind.
+        ours = static if scope["path"].startswith("/static/") else pages
+        kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in replaced]
+        message["headers"] = kept + ours
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                # Raw header pairs, replaced wholesale: cheaper than one lookup per header on the
-                # submit path, and no handler can leave a weaker copy of one behind.
-                replaced = _REPLACED if not static else _REPLACED_STATIC
-                kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in replaced]
-                message["headers"] = kept + (_RAW if not static else _RAW_STATIC)
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+    return add_headers

@@ -31,10 +31,11 @@ from survey.db.engine import Database
 from survey.flow import Flow
 from survey.instruments.store import class_definitions, class_plan
 from survey.programme.models import TrainingClass
-from survey.ratelimit import client_key, is_limited, record_failure
+from survey.ratelimit import Limit, client_key, take
 from survey.roster.models import Trainee
 from survey.settings import Settings
 from survey.timezone import format_local, now, today_local
+from survey.web.clients import client_address
 from survey.web.state import state_db, state_secret
 
 COOKIE = "zjgp_t"
@@ -119,27 +120,14 @@ TOO_MANY = ("尝试次数过多", "无效的链接或问卷码尝试太多次，
 RETRY = ("请稍后重试", "服务器正忙，您的答卷还没有提交，也没有丢失。请过一会儿再点一次“确认提交”。")
 
 
-def _client(request: Request[Any, Any, Any]) -> str:
-    return client_key(
-        state_secret(request.app.state), request.client.host if request.client else "-"
-    )
+def _refused(request: Request[Any, Any, Any]) -> bool:
+    """Count one invalid link or code of this client address; True once it has too many.
 
-
-def _limited(request: Request[Any, Any, Any]) -> bool:
-    return is_limited(
-        state_db(request.app.state),
-        "invalid-link",
-        _client(request),
-        INVALID_LIMIT,
-        INVALID_WINDOW,
-        now(),
-    )
-
-
-def _fail(request: Request[Any, Any, Any]) -> None:
-    record_failure(
-        state_db(request.app.state), "invalid-link", _client(request), INVALID_WINDOW, now()
-    )
+    Called only after a link or code has failed its check, so a valid one is never refused.
+    """
+    key = client_key(state_secret(request.app.state), client_address(request))
+    limit = Limit("invalid-link", key, INVALID_LIMIT, INVALID_WINDOW)
+    return not take(state_db(request.app.state), [limit], now())
 
 
 def _enter(request: Request[Any, Any, Any], token: str) -> Redirect:
@@ -218,12 +206,11 @@ class TraineeController(Controller):
         self, request: Request[Any, Any, Any], link: FromPath[str]
     ) -> Redirect | Template:
         """A link from an SMS or QR code: check its signature, set the cookie, drop the token."""
-        if _limited(request):
-            return _message(*TOO_MANY, kind="error", status=429)
         try:
             token = unsign_link(derive_keys(state_secret(request.app.state)).link_signing, link)
         except InvalidTokenError:
-            _fail(request)
+            if _refused(request):
+                return _message(*TOO_MANY, kind="error", status=429)
             return _message(*INVALID_LINK, kind="error", status=400)
         return _enter(request, token)
 
@@ -244,12 +231,11 @@ class TraineeController(Controller):
         data: FormData,
     ) -> Redirect | Template:
         """Check a typed code (its check character catches typos without a database hit)."""
-        if _limited(request):
-            return _message(*TOO_MANY, kind="error", status=429)
         try:
             token = parse_code(str(data.get("code", "")))
         except InvalidTokenError:
-            _fail(request)
+            if _refused(request):
+                return _message(*TOO_MANY, kind="error", status=429)
             return Template(
                 template_name="trainee/code.html",
                 context={
@@ -260,7 +246,8 @@ class TraineeController(Controller):
             )
         state = open_token(state_db(request.app.state), state_secret(request.app.state), token)
         if state.status is TokenStatus.UNKNOWN:
-            _fail(request)
+            if _refused(request):
+                return _message(*TOO_MANY, kind="error", status=429)
             return Template(
                 template_name="trainee/code.html",
                 context={

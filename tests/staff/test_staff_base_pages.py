@@ -95,7 +95,7 @@ def test_sms_csv_and_reminder_export(world: StaffWorld) -> None:
             {"format": "csv"},
         )
         assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/csv")
+        assert response.headers["content-type"] == "text/csv; charset=utf-8"
         assert "attachment" in response.headers["content-disposition"]
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0][:3] == ["项目序号", "项目名称", "承训基地"]

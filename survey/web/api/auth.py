@@ -18,6 +18,7 @@ from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from survey.staff.access import Principal
 from survey.staff.api_tokens import token_principal
 from survey.timezone import now
+from survey.web.login_first import once_per_request
 from survey.web.staff.auth import LoginRequired, close_expired_classes, cookie_principal
 from survey.web.state import state_db, state_secret
 
@@ -47,7 +48,14 @@ def csrf_matches(header: str | None, cookie: str | None, secret: str) -> bool:
 
 
 def api_principal(request: Request[Any, Any, Any]) -> Principal:
-    """Dependency of every API route: the calling account, or 401."""
+    """Dependency of every API route: the calling account, or 401.
+
+    Found once per request (see :mod:`survey.web.login_first`, which asks before the body).
+    """
+    return once_per_request(request, lambda: _api_principal(request))
+
+
+def _api_principal(request: Request[Any, Any, Any]) -> Principal:
     principal = _caller(request)
     close_expired_classes(request)
     return principal

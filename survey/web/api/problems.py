@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Response
 from litestar.exceptions import (
-    HTTPException,
     NotAuthorizedException,
     PermissionDeniedException,
+    SerializationException,
     ValidationException,
 )
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from survey.errors import UserError
 from survey.staff.access import AccessDenied
-
-logger = logging.getLogger("survey.web")
+from survey.web.errors import is_malformed_text, status_of
+from survey.web.incidents import report_incident
+from survey.web.strict_text import MALFORMED_TEXT
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -35,6 +36,9 @@ TITLES: dict[int, str] = {
     500: "服务器出错",
     503: "服务繁忙",
 }
+
+#: A body Litestar could not decode: not JSON, or not UTF-8.
+UNREADABLE_JSON = "请求体无法解析：须为 UTF-8 编码的 JSON，请检查后重新发送"
 
 DETAILS: dict[int, str] = {
     401: "请登录，或在请求头中提供 Authorization: Bearer <API 令牌>",
@@ -96,6 +100,8 @@ def api_problem(exc: Exception) -> Response[dict[str, Any]]:
     """The problem response for an exception raised while serving the API."""
     if isinstance(exc, ApiProblem):
         return problem(exc.status, exc.detail)
+    if is_malformed_text(exc):
+        return problem(400, MALFORMED_TEXT)
     if isinstance(exc, NotAuthorizedException):
         return problem(401)
     if isinstance(exc, AccessDenied):
@@ -110,14 +116,15 @@ def api_problem(exc: Exception) -> Response[dict[str, Any]]:
         return problem(403, detail)
     if isinstance(exc, ValidationException):
         return problem(400, "请求参数不符合要求", _errors(exc.extra))
+    if isinstance(exc.__cause__, SerializationException):
+        return problem(400, UNREADABLE_JSON)
     if isinstance(exc, UserError):
         return problem(409, str(exc))
-    if isinstance(exc, HTTPException):
-        status = exc.status_code
+    status = status_of(exc)
+    if status != HTTP_500_INTERNAL_SERVER_ERROR:
         return problem(status)
-    # The exception type only: a message could carry personal fields.
-    logger.error("unhandled %s in API", type(exc).__name__)
-    return problem(500)
+    incident = report_incident(exc)
+    return problem(status, f"服务器内部错误，请稍后再试（错误编号 {incident}）")
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:

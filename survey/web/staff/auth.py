@@ -2,8 +2,14 @@
 
 The session cookie (``zjgp_staff``) is HttpOnly, SameSite=Lax, Secure behind HTTPS, and holds
 a random id whose keyed digest is the session's key in the database (see
-:mod:`survey.staff.sessions`). Failed logins are counted per client address and per account
-name in the shared rate-limit table, so the limit holds across workers.
+:mod:`survey.staff.sessions`).
+
+Login attempts are counted in the shared rate-limit table before the password is checked, in
+the statement that checks the limit (so concurrent guesses cannot overrun it), and given back
+when the password is right. They are limited per (account, client address) pair, per client
+address, and by a slower backstop per account; a browser that has logged in to the account
+before (it holds a signed device cookie) is exempt from the backstop, so guesses from
+elsewhere cannot lock the owner out.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
+from itsdangerous import BadSignature, TimestampSigner
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.di import Provide
@@ -20,19 +27,28 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
-from survey.ratelimit import client_key, is_limited, record_failure
+from anonymity.keys import derive_key
+from survey.ratelimit import Limit, client_key, give_back, take
 from survey.staff.access import Principal
 from survey.staff.accounts import authenticate, load_principal, user_id_of
 from survey.staff.audit import audit
 from survey.staff.sessions import end_session, session_principal, start_session
 from survey.timezone import now, today_local
+from survey.web.clients import client_address
+from survey.web.login_first import once_per_request
 from survey.web.state import state_db, state_secret, state_settings
 
 STAFF_COOKIE = "zjgp_staff"
-#: Failed logins allowed per client address, and per account name, in one window.
+#: Marks a browser that has logged in to an account before (see :func:`_limits`).
+DEVICE_COOKIE = "zjgp_device"
+DEVICE_DAYS = 90
+#: Failed logins allowed per (account, client address) pair and per client address in one
+#: window, and per account from all addresses together in a longer one.
+PAIR_LIMIT = 10
 CLIENT_LIMIT = 20
-ACCOUNT_LIMIT = 10
 LIMIT_WINDOW = 900
+ACCOUNT_LIMIT = 100
+ACCOUNT_WINDOW = 3600
 #: A posted form: every field as one string.
 LoginForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -71,7 +87,14 @@ def close_expired_classes(request: Request[Any, Any, Any]) -> None:
 
 
 def staff_principal(request: Request[Any, Any, Any]) -> Principal:
-    """Dependency of every staff page: the logged-in account, or :class:`LoginRequired`."""
+    """Dependency of every staff page: the logged-in account, or :class:`LoginRequired`.
+
+    Found once per request (see :mod:`survey.web.login_first`, which asks before the body).
+    """
+    return once_per_request(request, lambda: _staff_principal(request))
+
+
+def _staff_principal(request: Request[Any, Any, Any]) -> Principal:
     principal = cookie_principal(request)
     if principal is None:
         raise LoginRequired
@@ -98,13 +121,33 @@ def login_url(path: str) -> str:
     return f"/staff/login?next={quote(path, safe='/')}"
 
 
-def _client(request: Request[Any, Any, Any]) -> str:
-    host = request.client.host if request.client else "-"
-    return client_key(state_secret(request.app.state), host)
+def _device_signer(request: Request[Any, Any, Any]) -> TimestampSigner:
+    return TimestampSigner(derive_key(state_secret(request.app.state), "staff-device").hex())
 
 
-def _account(request: Request[Any, Any, Any], name: str) -> str:
-    return client_key(state_secret(request.app.state), "account:" + name.strip().lower())
+def _known_device(request: Request[Any, Any, Any], account: str) -> bool:
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    if not cookie:
+        return False
+    try:
+        value = _device_signer(request).unsign(cookie, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return False
+    return value.decode() == account
+
+
+def _limits(request: Request[Any, Any, Any], name: str) -> tuple[list[Limit], str]:
+    """The limits a login attempt for ``name`` counts against, and the account's key."""
+    secret = state_secret(request.app.state)
+    address = client_address(request)
+    account = client_key(secret, "account:" + name.strip().lower())
+    limits = [
+        Limit("login-pair", client_key(secret, f"{account}:{address}"), PAIR_LIMIT, LIMIT_WINDOW),
+        Limit("login-client", client_key(secret, address), CLIENT_LIMIT, LIMIT_WINDOW),
+    ]
+    if not _known_device(request, account):
+        limits.append(Limit("login-account", account, ACCOUNT_LIMIT, ACCOUNT_WINDOW))
+    return limits, account
 
 
 def _form(
@@ -141,18 +184,17 @@ class LoginController(Controller):
         password = str(data.get("password", ""))[:1000]
         target = safe_next(str(data.get("next", "")))
         moment = now()
-        client, account = _client(request), _account(request, name)
-        if is_limited(database, "login-client", client, CLIENT_LIMIT, LIMIT_WINDOW, moment) or (
-            is_limited(database, "login-account", account, ACCOUNT_LIMIT, LIMIT_WINDOW, moment)
-        ):
+        limits, account = _limits(request, name)
+        # Counted before the check and given back on success: a guess that is still being
+        # checked already counts, so concurrent guesses cannot pass the limit together.
+        if not take(database, limits, moment):
             return _form("登录失败次数过多，请 15 分钟后再试。", name, target, status=429)
         user_id = authenticate(database, name, password) if name and password else None
         if user_id is None:
-            record_failure(database, "login-client", client, LIMIT_WINDOW, moment)
-            record_failure(database, "login-account", account, LIMIT_WINDOW, moment)
             if user_id_of(database, name) is not None:
                 audit(database, name, "login_failed", "", "密码错误或账号已停用", moment)
             return _form("账号或密码不正确，或账号已停用。", name, target, status=401)
+        give_back(database, limits, moment)
         with database.read() as session:
             principal = load_principal(session, user_id)
         assert principal is not None
@@ -173,7 +215,16 @@ class LoginController(Controller):
                     samesite="lax",
                     secure=secure_cookies(request),
                     path="/",
-                )
+                ),
+                Cookie(
+                    key=DEVICE_COOKIE,
+                    value=_device_signer(request).sign(account).decode(),
+                    httponly=True,
+                    samesite="strict",
+                    secure=secure_cookies(request),
+                    path="/staff/login",
+                    max_age=DEVICE_DAYS * 86400,
+                ),
             ],
         )
 

@@ -7,7 +7,8 @@ from urllib.parse import quote
 from litestar import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
+#: Litestar adds "; charset=utf-8" to every text/* type itself.
+CSV = "text/csv"
 
 
 def attachment(content: bytes, filename: str, media_type: str) -> Response[bytes]:
