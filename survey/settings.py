@@ -23,6 +23,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SURVEY_REPORT_K": "smallest group size whose figures are shown",
     "SURVEY_PUBLIC_URL": "the address trainees reach the service at, used in links",
     "SURVEY_SESSION_MINUTES": "minutes of inactivity after which a staff login expires",
+    "SURVEY_LAGGING_RATE": "response rate in percent under which an open class counts as lagging",
+    "SURVEY_LAGGING_DAYS": "days before its deadline from which a class under that rate is flagged",
     "SURVEY_TRUSTED_PROXIES": "addresses or networks of the proxies allowed to set X-Forwarded-For",
 }
 
@@ -49,6 +51,18 @@ def _networks(raw: str | None) -> tuple[IPv4Network | IPv6Network, ...]:
     return tuple(networks)
 
 
+def _whole(env: dict[str, str], name: str, default: int, low: int, high: int, unit: str) -> int:
+    """``env[name]`` as a whole number from ``low`` to ``high``, else a :class:`SettingsError`."""
+    raw = env.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise SettingsError(f"{name} 必须是 {low} 到 {high} 之间的整数（{unit}），现在是 {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """The service's configuration, built once from the environment."""
@@ -63,6 +77,10 @@ class Settings:
     session_minutes: int = 120
     #: Proxies whose X-Forwarded-For names the client; nobody else can (empty: nobody).
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    #: The overview flags an open class under this response rate (percent)…
+    lagging_rate: int = 50
+    #: …once its deadline is at most this many days away.
+    lagging_days: int = 3
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dev: bool | None = None) -> Settings:
@@ -87,6 +105,8 @@ class Settings:
                 f"SURVEY_SESSION_MINUTES 必须是 1 到 720 之间的整数（分钟），现在是 {raw_minutes!r}"
             )
         return cls(
+            lagging_rate=_whole(env, "SURVEY_LAGGING_RATE", 50, 0, 100, "百分数"),
+            lagging_days=_whole(env, "SURVEY_LAGGING_DAYS", 3, 0, 365, "天数"),
             database_url=database_url,
             data_dir=data_dir,
             dev=_flag(env.get("SURVEY_DEV")) if dev is None else dev,

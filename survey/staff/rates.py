@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from survey.programme.models import Field, Project, Province, TrainingBase, TrainingClass
 from survey.roster.models import Trainee
+from survey.timezone import as_utc
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,23 @@ def total(rows: Sequence[ClassRow]) -> Rate:
     for row in rows:
         result += row.rate
     return result
+
+
+def lagging(
+    rows: Sequence[ClassRow], rate_percent: int, days: int, moment: datetime
+) -> list[ClassRow]:
+    """Open classes answering below ``rate_percent`` whose deadline is at most ``days`` days after
+    ``moment``, soonest deadline first: the ones a reminder can still help."""
+    horizon = moment + timedelta(days=days)
+    late = [
+        row
+        for row in rows
+        if row.state == "open"
+        and row.closes_at is not None
+        and moment <= as_utc(row.closes_at) <= horizon
+        and row.rate.responded * 100 < rate_percent * row.rate.invited
+    ]
+    return sorted(late, key=lambda row: (as_utc(row.closes_at or moment), row.project_seq))
 
 
 def province_rows(session: Session, class_ids: Sequence[int]) -> list[ProvinceRow]:

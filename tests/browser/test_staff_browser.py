@@ -86,6 +86,15 @@ def test_a_base_watches_its_rate_and_prints_slips(
     page.get_by_role("button", name="确认重新发放并生成纸条（11 人）").click()
     assert page.locator(".slip").count() == 11
     assert page.locator(".slip svg").count() == 11
+    # On a phone the code needs several lines, and it breaks between groups only.
+    page.set_viewport_size({"width": 375, "height": 800})
+    lines = page.eval_on_selector_all(
+        ".slip .code .group", "els => els.map(e => e.getClientRects().length)"
+    )
+    assert len(lines) == 11 * 7
+    assert set(lines) == {1}
+    assert page.locator(".slip .code").first.evaluate("e => e.getClientRects().length") > 1
+    page.set_viewport_size(DESKTOP["viewport"])
     assert_accessible(page)
     page.emulate_media(media="print")
     assert not page.locator("header.site").is_visible()

@@ -13,7 +13,7 @@ from litestar.response import Template
 from survey.errors import UserError
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import ACTIONS, entries
-from survey.staff.rates import by_base, class_rows, total
+from survey.staff.rates import by_base, class_rows, lagging, total
 from survey.staff.windows import classes_in_state, close_classes, open_classes
 from survey.timezone import format_local, now, parse_local, today_local
 from survey.web.staff.auth import staff_dependencies
@@ -67,6 +67,9 @@ class MinistryController(Controller):
             states=states,
             small=[r for r in rows if r.rate.invited < settings.report_k],
             k=settings.report_k,
+            lagging=lagging(rows, settings.lagging_rate, settings.lagging_days, now()),
+            lagging_rate=settings.lagging_rate,
+            lagging_days=settings.lagging_days,
             checked_at=format_local(now()),
         )
 
