@@ -19,6 +19,7 @@ from survey.db.engine import Database
 from survey.errors import UserError
 from survey.instruments.store import bind_instruments, class_definitions, class_plan
 from survey.programme.models import TrainingClass
+from survey.staff.rates import Rate, class_rate
 from survey.timezone import as_utc
 
 
@@ -28,8 +29,21 @@ class Closed:
 
     class_id: int
     name: str
+    #: People: everyone invited, and those who submitted (the summary counts people).
+    rate: Rate
+    #: Questionnaire sheets released: a person answering two questionnaires gives two.
     responses: int
     comments: int
+
+    def summary(self, k: int) -> str:
+        """What closing did, in people, and the warning when too few answered to show anything."""
+        text = (
+            f"回答 {self.rate.responded} / 邀请 {self.rate.invited} 人，"
+            f"发布 {self.comments} 条文字意见"
+        )
+        if self.rate.responded < k:
+            text += f"；回答不足 {k} 人，这个班的任何数字都不会显示"
+        return text
 
 
 def open_class(db: Database, class_id: int, until: datetime | None, now: datetime) -> TrainingClass:
@@ -64,7 +78,9 @@ def close_class(db: Database, secret: bytes, class_id: int, today: date) -> Clos
         definitions = class_definitions(session, class_id)
     text_fields = {f for d in definitions for f in scoring_rules(d, plan).text_items}
     result = release_class(db, secret, class_id, today, text_fields=text_fields)
-    return Closed(class_id, name, result.responses, result.comments)
+    with db.read() as session:
+        rate = class_rate(session, class_id)
+    return Closed(class_id, name, rate, result.responses, result.comments)
 
 
 def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> list[Closed]:

@@ -47,4 +47,5 @@ class AppContext:
         except SettingsError:
             return
         for closed in close_expired(database, secret, now(), today_local()):
-            click.echo(f"{closed.name} 已到截止时间，已自动关闭并发布 {closed.responses} 份答卷")
+            summary = closed.summary(self.settings.report_k)
+            click.echo(f"{closed.name} 已到截止时间，已自动关闭：{summary}")

@@ -98,6 +98,15 @@ def _counts(province_id: int | None = None) -> Subquery:
     return query.subquery()
 
 
+def class_rate(session: Session, class_id: int) -> Rate:
+    """Invited and responded trainees of one class."""
+    counts = _counts()
+    found = session.execute(
+        select(counts.c.invited, counts.c.responded).where(counts.c.class_id == class_id)
+    ).one_or_none()
+    return NO_ONE if found is None else Rate(int(found[0]), int(found[1]))
+
+
 def class_rows(
     session: Session,
     programme_id: int,

@@ -67,8 +67,10 @@ def close_classes(
     class_ids: Sequence[int],
     now: datetime,
     today: date,
+    k: int,
 ) -> list[WindowChange]:
-    """Close classes and release their answers as anonymous responses (irreversible)."""
+    """Close classes and release their answers as anonymous responses (irreversible); each
+    change says, in people, how many answered of how many invited, and warns below ``k``."""
     require_ministry(principal)
     changes: list[WindowChange] = []
     for class_id in class_ids:
@@ -81,15 +83,9 @@ def close_classes(
             changes.append(WindowChange(class_id, name, "早已关闭"))
             continue
         closed = close_class(db, secret, class_id, today)
-        summary = f"{name}：发布 {closed.responses} 份答卷、{closed.comments} 条文字意见"
-        audit(db, principal, "class_close", f"class:{class_id}", summary, now)
-        changes.append(
-            WindowChange(
-                class_id,
-                name,
-                f"已关闭，发布 {closed.responses} 份答卷、{closed.comments} 条文字意见",
-            )
-        )
+        summary = closed.summary(k)
+        audit(db, principal, "class_close", f"class:{class_id}", f"{name}：{summary}", now)
+        changes.append(WindowChange(class_id, name, f"已关闭：{summary}"))
     return changes
 
 

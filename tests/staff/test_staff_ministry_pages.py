@@ -15,7 +15,7 @@ from survey.roster.models import Trainee
 from survey.staff.models import AuditEntry
 from survey.timezone import SHANGHAI, now
 from tests.roster.builders import B1, P1, annex3, people
-from tests.staff.builders import class_of, csrf_token, post_form
+from tests.staff.builders import class_of, csrf_token, post_form, submit_for
 from tests.staff.conftest import StaffWorld
 
 
@@ -77,7 +77,7 @@ def test_open_extend_and_close_one_class(world: StaffWorld) -> None:
             f"/staff/classes/{pending}/close",
             {"confirm": "yes"},
         )
-        assert "已关闭，发布 0 份答卷" in closed.text
+        assert "已关闭：回答 0 / 邀请 0 人，发布 0 条文字意见；回答不足 5 人" in closed.text
         assert state_of(world, pending) == "closed"
     with world.db.read() as session:
         actions = [
@@ -105,7 +105,7 @@ def test_open_and_close_all(world: StaffWorld) -> None:
             client, "/staff/windows/close", "/staff/windows/close", {"confirm": "yes"}
         )
         assert response.status_code == 200
-        assert response.text.count("已关闭，发布") == 16
+        assert response.text.count("已关闭：回答 0 / 邀请") == 16
         with world.db.read() as session:
             assert set(session.scalars(select(TrainingClass.state))) == {"closed"}
 
@@ -198,3 +198,25 @@ def test_a_class_past_its_deadline_shows_as_closed(world: StaffWorld) -> None:
     with world.client("ministry") as client:
         client.get("/staff/overview")
     assert state_of(world, world.class_a) == "closed"
+
+
+def test_closing_says_how_many_people_answered_and_warns_below_k(world: StaffWorld) -> None:
+    # A trainee answers several questionnaires (class and courses): the pages count people.
+    submit_for(world.db, world.secret, world.class_a, world.trainees_a[:2])
+    submit_for(world.db, world.secret, world.class_b, world.trainees_b[:5])
+    with world.client("ministry") as client:
+        confirm = client.get(f"/staff/classes/{world.class_a}/close").text
+        assert "回答 2 / 邀请 12 人（回答率 17%）" in confirm
+        assert "这个班回答不足 5 人：关闭后这些班的任何数字都不会显示，以后也不会" in confirm
+        every = client.get("/staff/windows/close").text
+        assert "其中 1 个班回答不足 5 人" in every
+        assert "回答 5 / 邀请 6 人（回答率 83%）" in every
+        closed = post_form(
+            client,
+            f"/staff/classes/{world.class_a}/close",
+            f"/staff/classes/{world.class_a}/close",
+            {"confirm": "yes"},
+        ).text
+    assert "已关闭：回答 2 / 邀请 12 人，发布" in closed
+    assert "回答不足 5 人，这个班的任何数字都不会显示" in closed
+    assert "份答卷" not in closed

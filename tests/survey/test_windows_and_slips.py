@@ -59,7 +59,7 @@ def test_open_extend_close_through_the_cli(programme_db: Database, tmp_path: Pat
 
     closed = cli(programme_db, tmp_path, "class", "close", "5")
     assert closed.returncode == 0, closed.stderr
-    assert "已关闭，发布 0 份答卷" in closed.stdout
+    assert "已关闭，回答 0 / 邀请 3 人，发布 0 条文字意见；回答不足 5 人" in closed.stdout
     assert state_of(programme_db, class_id).state == "closed"
     again = cli(programme_db, tmp_path, "class", "open", "5")
     assert again.returncode == 1

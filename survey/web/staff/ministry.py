@@ -122,6 +122,7 @@ class MinistryController(Controller):
             "staff/close_confirm.html",
             "关闭全部开放中的问卷",
             rows=rows,
+            k=state_settings(request.app.state).report_k,
             action="/staff/windows/close",
         )
 
@@ -138,7 +139,13 @@ class MinistryController(Controller):
             programme_id = current_programme(session).id
         ids = classes_in_state(database, programme_id, ("open",))
         changes = close_classes(
-            database, state_secret(request.app.state), principal, ids, now(), today_local()
+            database,
+            state_secret(request.app.state),
+            principal,
+            ids,
+            now(),
+            today_local(),
+            state_settings(request.app.state).report_k,
         )
         return page(principal, "staff/changes.html", "问卷已关闭", changes=changes)
 
@@ -175,6 +182,7 @@ class MinistryController(Controller):
             "staff/close_confirm.html",
             f"关闭问卷：{row.name}",
             rows=[row],
+            k=state_settings(request.app.state).report_k,
             action=f"/staff/classes/{class_id}/close",
         )
 
@@ -200,6 +208,7 @@ class MinistryController(Controller):
             [class_id],
             now(),
             today_local(),
+            state_settings(request.app.state).report_k,
         )
         return page(principal, "staff/changes.html", "问卷已关闭", changes=changes)
 
