@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.db.engine import Database
+from survey.programme.models import TrainingClass
 from survey.staff.access import Principal
-from survey.staff.models import AuditEntry
+from survey.staff.models import AuditEntry, StaffUser
 from survey.timezone import format_local
 
 #: Every action the log knows, with its Chinese label.
@@ -94,6 +95,29 @@ def audit(
         record(session, actor, action, target, summary, at)
 
 
+def _target_names(session: Session, targets: set[str]) -> dict[str, str]:
+    """People and classes by name ("账号 ministry", "项目 · 基地"), not by their internal ids."""
+    ids: dict[str, set[int]] = {"user": set(), "class": set()}
+    for target in targets:
+        kind, _, number = target.partition(":")
+        if kind in ids and number.isdigit():
+            ids[kind].add(int(number))
+    names = {
+        f"user:{user.id}": f"账号 {user.name}"
+        for user in session.scalars(select(StaffUser).where(StaffUser.id.in_(ids["user"])))
+    }
+    for training_class in session.scalars(
+        select(TrainingClass).where(TrainingClass.id.in_(ids["class"]))
+    ):
+        project = training_class.project
+        names[f"class:{training_class.id}"] = f"{project.seq}. {project.name} · {project.base.name}"
+    for target in targets:
+        kind, _, year = target.partition(":")
+        if kind == "programme":
+            names[target] = f"{year} 年项目"
+    return names
+
+
 def entries(
     db: Database, page: int = 1, per_page: int = 100, action: str | None = None
 ) -> tuple[list[AuditLine], int]:
@@ -109,14 +133,15 @@ def entries(
             query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             .offset((max(page, 1) - 1) * per_page)
             .limit(per_page)
-        )
+        ).all()
+        names = _target_names(session, {row.target for row in rows})
         lines = [
             AuditLine(
                 at=format_local(row.at),
                 user=row.user_name,
                 action=row.action,
                 action_label=ACTIONS.get(row.action, row.action),
-                target=row.target,
+                target=names.get(row.target, row.target),
                 summary=row.summary,
             )
             for row in rows

@@ -50,10 +50,10 @@ def test_province_page_counts_only_its_own_trainees(world: StaffWorld) -> None:
     with world.client("province-b") as client:
         page = client.get(f"/staff/provinces/{world.province_b}").text
     # Province B: 4 in class A (2 answered) and 6 in class B.
-    assert "有学员 10 人，已提交 2 人" in page
+    assert "邀请学员 10 人，回答 2 人" in page
     with world.client("province-a") as client:
         page = client.get(f"/staff/provinces/{world.province_a}").text
-    assert "有学员 8 人，已提交 0 人" in page
+    assert "邀请学员 8 人，回答 0 人" in page
 
 
 def test_printing_slips_asks_first_and_reissues_every_token(world: StaffWorld) -> None:
@@ -149,6 +149,8 @@ def test_reissue_one_lost_slip(world: StaffWorld) -> None:
         assert page.status_code == 200
         assert page.text.count('class="slip"') == 1
         assert name in page.text
+        assert 'class="staff-nav"' in page.text  # navigation and logout, like every staff page
+        assert "退出登录" in page.text
         # Another class's trainee, a malformed number, someone who answered: refused.
         with world.db.read() as session:
             other = session.get(Trainee, world.trainees_b[0])

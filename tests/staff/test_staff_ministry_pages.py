@@ -35,9 +35,9 @@ def test_overview_shows_every_base_with_bars_and_small_class_warnings(world: Sta
     with world.client("ministry") as client:
         page = client.get("/staff/overview").text
     assert page.count('<tr class="small">') == 14  # the 14 classes without a roster
-    assert "个培训班的应答人数少于 5 人" in page
+    assert "个培训班的邀请人数少于 5 人" in page
     assert 'class="w0"' in page
-    assert "应答 18 人，已提交 0 人" in page
+    assert "邀请 18 人，回答 0 人" in page
     assert page.count("/staff/bases/") >= 16
     assert "style=" not in page  # the CSP forbids inline styles: bars are classes
 
@@ -220,3 +220,27 @@ def test_closing_says_how_many_people_answered_and_warns_below_k(world: StaffWor
     assert "已关闭：回答 2 / 邀请 12 人，发布" in closed
     assert "回答不足 5 人，这个班的任何数字都不会显示" in closed
     assert "份答卷" not in closed
+
+
+def test_the_audit_log_names_people_and_classes_and_login_names_no_command(
+    world: StaffWorld,
+) -> None:
+    with world.client() as client:
+        assert "survey user add" not in client.get("/staff/login").text
+    with world.client("ministry") as client:
+        post_form(
+            client,
+            f"/staff/classes/{world.class_a}",
+            f"/staff/classes/{world.class_a}/open",
+            {"until": local(timedelta(days=3))},
+        )
+        log = client.get("/staff/audit").text
+    with world.db.read() as session:
+        training_class = session.get(TrainingClass, world.class_a)
+        assert training_class is not None
+        project = training_class.project
+        label = f"{project.seq}. {project.name} · {project.base.name}"
+    assert f"<td>{label}</td>" in log
+    assert "<td>账号 ministry</td>" in log
+    assert "<td>user:" not in log
+    assert "<td>class:" not in log

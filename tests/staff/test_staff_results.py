@@ -34,7 +34,7 @@ def test_class_and_base_results_for_the_base(results_world: StaffWorld) -> None:
         assert "评教" in page
         assert "总体得分" in page
         assert "各维度" in page
-        assert "应答 6 人，已提交 6 人，回收率 100%" in page
+        assert "邀请 6 人，回答 6 人，回答率 100%" in page
         base = client.get(f"/staff/bases/{world.base_b}/results").text
         assert '<img src="data:image/svg+xml;base64,' in base
         assert "style=" not in base
@@ -47,7 +47,7 @@ def test_figures_below_k_are_withheld(world: StaffWorld) -> None:
     close_class(world.db, world.secret, world.class_a, today_local())
     with world.client("base-a") as client:
         page = client.get(f"/staff/classes/{world.class_a}/results").text
-    assert "应答 12 人，已提交 3 人，回收率 25%" in page
+    assert "邀请 12 人，回答 3 人，回答率 25%" in page
     assert "不予显示" in page or "少于 5" in page
     assert "总体得分（各维度得分的平均" not in page
 

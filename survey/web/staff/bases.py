@@ -64,18 +64,22 @@ def reminders_csv(slips: list[Slip], deadline: str) -> bytes:
 
 
 def _slips_page(
-    heading: str, row: ClassRow, slips: list[Slip], settings: Settings, class_id: int
+    principal: Principal,
+    heading: str,
+    row: ClassRow,
+    slips: list[Slip],
+    settings: Settings,
+    class_id: int,
 ) -> Template:
-    """The printable slips of ``slips`` for the class ``row``."""
-    return Template(
-        template_name="staff/slips.html",
-        context={
-            "title": f"{heading}：{row.project_seq}. {row.name}",
-            "row": row,
-            "slips": slip_views(slips),
-            "public_url": settings.public_url,
-            "back": f"/staff/classes/{class_id}",
-        },
+    """The printable slips of ``slips`` for the class ``row``, with the staff navigation."""
+    return page(
+        principal,
+        "staff/slips.html",
+        f"{heading}：{row.project_seq}. {row.name}",
+        row=row,
+        slips=slip_views(slips),
+        public_url=settings.public_url,
+        back=f"/staff/classes/{class_id}",
     )
 
 
@@ -195,7 +199,7 @@ class BaseController(Controller):
         )
         if fmt == "csv":
             return attachment(slips_csv(slips), f"短信名单-第{row.project_seq}项.csv", CSV)
-        return _slips_page("问卷纸条", row, slips, settings, class_id)
+        return _slips_page(principal, "问卷纸条", row, slips, settings, class_id)
 
     @get("/classes/{class_id:int}/reissue", sync_to_thread=True)
     def reissue_form(
@@ -251,7 +255,7 @@ class BaseController(Controller):
             trainee_id = trainee.id
         slips = issue_slips(database, secret, settings.public_url, [trainee_id])
         audit(database, principal, "slip_reissue", f"class:{class_id}", f"{row.name}：1 人", now())
-        return _slips_page("补发的问卷纸条", row, slips, settings, class_id)
+        return _slips_page(principal, "补发的问卷纸条", row, slips, settings, class_id)
 
     @get("/classes/{class_id:int}/reminders", sync_to_thread=True)
     def reminders_confirm(

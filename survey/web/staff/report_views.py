@@ -198,7 +198,7 @@ def group_view(report: Report, group: GroupReport) -> GroupView:
         response=(
             rate_figure(participation.interval, None)
             if participation.interval is not None
-            else not_applicable("没有应答人数")
+            else not_applicable("没有邀请的学员")
         ),
         overall=mean_figure(group.overall, group.overall_suppression),
         satisfaction_averaged=share_figure(
@@ -264,7 +264,7 @@ def _row_view(row: BaseRow) -> ComparisonRowView:
         response=(
             rate_figure(participation.interval, None)
             if participation.interval is not None
-            else not_applicable("没有应答人数")
+            else not_applicable("没有邀请的学员")
         ),
         response_zone=ZONE_LABELS[row.response_zone] if row.response_zone is not None else "—",
         bounds=_percent_range(row.bounds.low, row.bounds.high) if row.bounds is not None else "—",
