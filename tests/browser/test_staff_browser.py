@@ -147,3 +147,46 @@ def test_every_staff_page_passes_axe(
             page.goto(server.url + path)
             assert_accessible(page)
         context.close()
+
+
+#: How a page overflows a 375 px phone: the page itself, and text cells squeezed to under three
+#: characters a line (school names one character per line).
+PHONE_CHECK = """() => {
+  const width = document.documentElement.clientWidth;
+  const size = parseFloat(getComputedStyle(document.body).fontSize);
+  const cells = document.querySelectorAll('main table td:not(.num), main table th:not(.num)');
+  const squeezed = [...cells]
+    .filter(c => c.textContent.trim().length > 3 && c.getBoundingClientRect().width < 3 * size)
+    .map(c => c.textContent.trim());
+  return {page: document.documentElement.scrollWidth - width, squeezed: squeezed};
+}"""
+
+
+@pytest.mark.browser
+def test_staff_pages_fit_a_phone(
+    served: tuple[StaffWorld, LiveServer],
+    chromium: Any,
+) -> None:
+    world, server = served
+    submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
+    pages = {
+        "ministry": [
+            "/staff/overview",
+            "/staff/windows",
+            "/staff/roster/summary",
+            "/staff/audit",
+            f"/staff/classes/{world.class_a}",
+        ],
+        "base-a": [f"/staff/bases/{world.base_a}"],
+        "province-a": [f"/staff/provinces/{world.province_a}"],
+    }
+    for user, paths in pages.items():
+        context = chromium.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, server, user)
+        for path in paths:
+            page.goto(server.url + path)
+            found = page.evaluate(PHONE_CHECK)
+            assert found["page"] <= 0, f"{path} is {found['page']} px wider than the phone"
+            assert not found["squeezed"], f"{path}: squeezed cells {found['squeezed'][:3]}"
+        context.close()
