@@ -207,7 +207,7 @@ def test_closing_says_how_many_people_answered_and_warns_below_k(world: StaffWor
     with world.client("ministry") as client:
         confirm = client.get(f"/staff/classes/{world.class_a}/close").text
         assert "回答 2 / 邀请 12 人（回答率 17%）" in confirm
-        assert "这个班回答不足 5 人：关闭后这些班的任何数字都不会显示，以后也不会" in confirm
+        assert "这个班回答不足 5 人：关闭后这个班的任何数字都不会显示，以后也不会" in confirm
         every = client.get("/staff/windows/close").text
         assert "其中 1 个班回答不足 5 人" in every
         assert "回答 5 / 邀请 6 人（回答率 83%）" in every
