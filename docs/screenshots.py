@@ -1,4 +1,5 @@
-"""Screenshots of the key staff pages at 375 px (phone) and 1366 px (desktop), from the demo data.
+"""Screenshots of the key staff pages at 375 px (phone) and 1366 px (desktop), and of a base's
+printed 绩效评价 report, from the demo data.
 
 Run from the project folder: ``.venv/bin/python docs/screenshots.py``. It prepares the demo in a
 temporary folder, serves it on a free local port, logs in as the demo accounts in headless
@@ -78,6 +79,17 @@ def _shoot(browser: Any, url: str, user: str, pages: dict[str, str]) -> None:
         context.close()
 
 
+def _printed_report(browser: Any, url: str, path: str) -> None:
+    """The base's 绩效评价 report as printed: print media, at the width of an A4 page."""
+    context = browser.new_context(viewport={"width": 794, "height": 1123}, locale="zh-CN")
+    page = context.new_page()
+    _log_in(page, url, "ministry")
+    page.goto(url + path)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(OUT / "report-base-print.png"), full_page=True)
+    context.close()
+
+
 def main() -> None:
     """Write the screenshots."""
     OUT.mkdir(exist_ok=True)
@@ -98,6 +110,12 @@ def main() -> None:
                         "href"
                     )
                 )
+                closed = probe.locator(
+                    "table.overview tbody tr", has=probe.locator(".state-closed")
+                )
+                closed_base = str(
+                    closed.first.locator("a[href^='/staff/bases/']").get_attribute("href")
+                )
                 probe.close()
                 _shoot(
                     browser,
@@ -110,6 +128,7 @@ def main() -> None:
                     },
                 )
                 _shoot(browser, url, "base01", {"staff-base": base_href})
+                _printed_report(browser, url, closed_base + "/report")
                 browser.close()
         finally:
             server.terminate()

@@ -4,6 +4,7 @@ class closes, the ministry's comparison and its Excel export, the same over the 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -117,3 +118,25 @@ def test_reports_are_cached_until_something_changes(results_world: StaffWorld) -
     open_class(world.db, other, None, now())
     close_class(world.db, world.secret, other, today_local())
     assert cache.report(world.db, programme_id, "satisfaction", 5) is not first
+
+
+def test_the_printable_base_report_shows_participation_only_below_k(world: StaffWorld) -> None:
+    submit_for(world.db, world.secret, world.class_a, world.trainees_a[:3])
+    submit_for(world.db, world.secret, world.class_b, world.trainees_b)
+    for class_id in (world.class_a, world.class_b):
+        close_class(world.db, world.secret, class_id, today_local())
+    with world.client("base-a") as client:
+        own = client.get(f"/staff/bases/{world.base_a}/report")
+        assert own.status_code == 200
+        assert "邀请 12 人，回答 3 人" in own.text
+        assert "满意率（主要指标）" not in own.text
+        assert "与全项目比较" not in own.text
+        assert client.get(f"/staff/bases/{world.base_b}/report").status_code == 403
+        assert client.get("/staff/results/report").status_code == 403
+    with world.client("ministry") as client:
+        every = client.get("/staff/results/report").text
+    # Every base of the programme gets its sheet, in one document.
+    assert every.count('class="report-sheet"') == len(
+        set(re.findall(r"绩效评价报告：([^<]+)<", every))
+    )
+    assert every.count('class="report-sheet"') >= 2

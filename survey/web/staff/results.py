@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter
 from litestar.response import Response, Template
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from reporting import dimension_profile_svg, funnel_svg, rank_intervals_svg, report_xlsx
 from reporting.model import Report
@@ -21,6 +22,7 @@ from survey.programme.models import TrainingBase
 from survey.results import QUESTIONNAIRES, ReportCache
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import audit
+from survey.staff.rates import class_rows
 from survey.staff.review import published_comments
 from survey.timezone import now
 from survey.web.staff.auth import staff_dependencies
@@ -35,6 +37,29 @@ def _reports(request: Request[Any, Any, Any], programme_id: int) -> dict[str, Re
     cache: ReportCache = request.app.state.reports
     k = state_settings(request.app.state).report_k
     return {key: cache.report(database, programme_id, key, k) for key in QUESTIONNAIRES}
+
+
+def _report_sheet(
+    request: Request[Any, Any, Any], session: Session, programme_id: int, base: TrainingBase
+) -> dict[str, Any]:
+    """One base's report: per questionnaire its figures, its row of the comparison (funnel
+    position, shrunken estimate, rank) and dimension profile; the published comments of its
+    closed classes (none below k or before the review ends)."""
+    k = state_settings(request.app.state).report_k
+    sections = []
+    for key, report in _reports(request, programme_id).items():
+        group = report.base(base.name) if report else None
+        if report is None or group is None:
+            continue
+        view = group_view(report, group)
+        row = next((r for r in comparison_rows(report) if r.name == base.name), None)
+        chart = "" if view.withheld else svg_data_uri(dimension_profile_svg(report, base.name))
+        sections.append({"label": QUESTIONNAIRES[key], "view": view, "row": row, "chart": chart})
+    classes = [
+        row for row in class_rows(session, programme_id, base_id=base.id) if row.state == "closed"
+    ]
+    comments = [(row, published_comments(session, row.id, k)) for row in classes]
+    return {"base": base, "sections": sections, "comments": comments}
 
 
 class ResultsController(Controller):
@@ -100,6 +125,51 @@ class ResultsController(Controller):
             active=f"/staff/bases/{base_id}" if not principal.is_ministry else "/staff/results",
             base=base,
             sections=sections,
+            k=state_settings(request.app.state).report_k,
+        )
+
+    @get("/bases/{base_id:int}/report", sync_to_thread=True)
+    def base_report(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        base_id: PathId,
+    ) -> Template:
+        """A base's printable 绩效评价 report: one or two A4 pages (print or save as PDF)."""
+        with state_db(request.app.state).read() as session:
+            base = visible_base(session, principal, base_id)
+            programme = current_programme(session)
+            sheets = [_report_sheet(request, session, programme.id, base)]
+        return page(
+            principal,
+            "staff/report_print.html",
+            f"绩效评价报告：{base.name}",
+            active=f"/staff/bases/{base_id}" if not principal.is_ministry else "/staff/results",
+            programme=programme,
+            sheets=sheets,
+            k=state_settings(request.app.state).report_k,
+        )
+
+    @get("/results/report", sync_to_thread=True)
+    def every_base_report(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template:
+        """Every base's 绩效评价 report in one printable document, each base on new pages."""
+        require_ministry(principal)
+        with state_db(request.app.state).read() as session:
+            programme = current_programme(session)
+            bases = {row.base_id: row.base for row in class_rows(session, programme.id)}
+            sheets = [
+                _report_sheet(request, session, programme.id, visible_base(session, principal, b))
+                for b in bases
+            ]
+        return page(
+            principal,
+            "staff/report_print.html",
+            f"{programme.name}：各基地绩效评价报告",
+            active="/staff/results",
+            programme=programme,
+            sheets=sheets,
             k=state_settings(request.app.state).report_k,
         )
 
