@@ -62,6 +62,27 @@ def _report_sheet(
     return {"base": base, "sections": sections, "comments": comments}
 
 
+def _report_page(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    title: str,
+    active: str,
+    sheets: list[dict[str, Any]],
+) -> Template:
+    """The printable report page of ``sheets`` (one per base)."""
+    with state_db(request.app.state).read() as session:
+        programme = current_programme(session)
+    return page(
+        principal,
+        "staff/report_print.html",
+        title,
+        active=active,
+        programme=programme,
+        sheets=sheets,
+        k=state_settings(request.app.state).report_k,
+    )
+
+
 class ResultsController(Controller):
     """``/staff/classes/{id}/results``, ``/staff/bases/{id}/results``, ``/staff/results…``."""
 
@@ -140,15 +161,8 @@ class ResultsController(Controller):
             base = visible_base(session, principal, base_id)
             programme = current_programme(session)
             sheets = [_report_sheet(request, session, programme.id, base)]
-        return page(
-            principal,
-            "staff/report_print.html",
-            f"绩效评价报告：{base.name}",
-            active=f"/staff/bases/{base_id}" if not principal.is_ministry else "/staff/results",
-            programme=programme,
-            sheets=sheets,
-            k=state_settings(request.app.state).report_k,
-        )
+        active = f"/staff/bases/{base_id}" if not principal.is_ministry else "/staff/results"
+        return _report_page(request, principal, f"绩效评价报告：{base.name}", active, sheets)
 
     @get("/results/report", sync_to_thread=True)
     def every_base_report(
@@ -163,15 +177,8 @@ class ResultsController(Controller):
                 _report_sheet(request, session, programme.id, visible_base(session, principal, b))
                 for b in bases
             ]
-        return page(
-            principal,
-            "staff/report_print.html",
-            f"{programme.name}：各基地绩效评价报告",
-            active="/staff/results",
-            programme=programme,
-            sheets=sheets,
-            k=state_settings(request.app.state).report_k,
-        )
+        title = f"{programme.name}：各基地绩效评价报告"
+        return _report_page(request, principal, title, "/staff/results", sheets)
 
     @get("/results", sync_to_thread=True)
     def comparison(
