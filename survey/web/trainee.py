@@ -25,8 +25,9 @@ from anonymity.issuing import TokenStatus, open_token
 from anonymity.keys import derive_keys
 from anonymity.submission import Sheets, SubmitResult
 from anonymity.tokens import TOKEN_LENGTH, parse_code, sign_cookie, unsign_cookie, unsign_link
-from questionnaires.expand import is_shown
+from questionnaires.followups import followup_hint
 from questionnaires.model import Answers
+from questionnaires.timing import answering_minutes
 from survey.db.engine import Database
 from survey.flow import Flow
 from survey.instruments.store import class_definitions, class_plan
@@ -34,6 +35,7 @@ from survey.programme.models import TrainingClass
 from survey.ratelimit import Limit, client_key, take
 from survey.roster.models import Trainee
 from survey.settings import Settings
+from survey.sheet_summary import summarise
 from survey.timezone import format_local, now, today_local
 from survey.web.clients import client_address
 from survey.web.state import state_db, state_secret
@@ -44,8 +46,6 @@ FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENC
 #: Invalid link or code attempts allowed per client address and window.
 INVALID_LIMIT = 30
 INVALID_WINDOW = 600
-#: Seconds a trainee needs per question, for the time estimate on the welcome page.
-SECONDS_PER_QUESTION = 7
 
 
 @dataclass
@@ -287,16 +287,14 @@ class TraineeController(Controller):
                 for p in visit.flow.pages
                 if any(q.field in answers for q in p.page.questions)
             ]
-            resume = (
-                visit.flow.next_page(max(answered), answers) or max(answered) if answered else 1
-            )
+            resume = visit.flow.next_page(max(answered)) or max(answered) if answered else 1
         return Template(
             template_name="trainee/welcome.html",
             context={
                 "title": "培训评价",
                 "project_name": project_name,
                 "total": visit.flow.count,
-                "minutes": _minutes(visit.flow),
+                "minutes": answering_minutes(visit.flow.forms),
                 "small_class": size < settings.report_k,
                 "k": settings.report_k,
                 "closes_at": format_local(closes_at) if closes_at else None,
@@ -321,42 +319,51 @@ class TraineeController(Controller):
         number: FromPath[int],
         data: FormData,
     ) -> Template | Redirect:
-        """Validate and save one page, then go back or on."""
+        """Save one page as it stands, then go back, or on when it is complete.
+
+        Whatever on the page was valid is kept in the draft even when the page is unfinished,
+        so 上一页 and closing the page lose nothing. A page with errors is shown again, with
+        status 200: a page with messages is a page, and the answers that caused them must not
+        show in a status.
+        """
         visit = _visit(request)
         if isinstance(visit, Template):
             return visit
         database, secret = state_db(request.app.state), state_secret(request.app.state)
         going_back = data.get("go") == "back"
-        earlier = visit.answers
-        merged, errors = visit.flow.validate_page(number, _form_data(data), earlier)
-        if errors and not going_back:
-            return _page(visit, number, {**earlier, **_shown(data)}, errors, status=422)
-        try:
-            save_draft(database, secret, visit.token, merged if not errors else earlier)
-        except RetryLaterError:
-            return _message(*RETRY, kind="warn", status=503)
+        merged, errors = visit.flow.validate_page(number, _form_data(data), visit.answers)
+        if visit.flow.page(number) is not None:
+            try:
+                save_draft(database, secret, visit.token, merged)
+            except RetryLaterError:
+                return _message(*RETRY, kind="warn", status=503)
         if going_back:
-            target = visit.flow.previous_page(number, merged) or 1
-            return Redirect(f"/s/p/{target}", status_code=303)
-        following = visit.flow.next_page(number, merged)
+            return Redirect(f"/s/p/{visit.flow.previous_page(number) or 1}", status_code=303)
+        if errors:
+            return _page(visit, number, {**merged, **_shown(data)}, errors)
+        following = visit.flow.next_page(number)
         return Redirect(f"/s/p/{following}" if following else "/s/review", status_code=303)
 
     @get("/s/review", sync_to_thread=True)
     def review(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        """The last step before submit."""
+        """The last step before submit: every page's answers, each with a link to change it.
+
+        An unfinished sheet is shown too, with what is missing, rather than redirected: the
+        same URL and status whatever was answered.
+        """
         visit = _visit(request)
         if isinstance(visit, Template):
             return visit
-        answers = visit.answers
-        _, errors = visit.flow.validate_all(answers)
-        if errors:
-            return Redirect(f"/s/p/{visit.flow.first_page_with(list(errors))}", status_code=303)
-        last = max(
-            (p.number for p in visit.flow.pages if visit.flow.visible(p.number, answers)), default=1
-        )
+        pages = summarise(visit.flow, visit.answers)
         return Template(
             template_name="trainee/review.html",
-            context={"title": "确认提交", "total": visit.flow.count, "last_page": last},
+            context={
+                "title": "检查并提交",
+                "pages": pages,
+                "total": visit.flow.count,
+                "missing": sum(page.missing for page in pages),
+                "blank_optional": sum(page.blank_optional for page in pages),
+            },
         )
 
     @post("/s/submit")
@@ -389,12 +396,6 @@ class TraineeController(Controller):
         )
 
 
-def _minutes(flow: Flow) -> int:
-    """A fair estimate of the answering time: about 7 seconds per tap on a phone."""
-    questions = sum(len(p.page.questions) for p in flow.pages)
-    return max(3, round(questions * SECONDS_PER_QUESTION / 60))
-
-
 def _shown(data: dict[str, Any]) -> dict[str, Any]:
     """What the trainee just typed, to refill the page when it has errors."""
     shown: dict[str, Any] = {}
@@ -404,9 +405,7 @@ def _shown(data: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def _page(
-    visit: Visit, number: int, answers: dict[str, Any], errors: dict[str, str], status: int = 200
-) -> Template:
+def _page(visit: Visit, number: int, answers: dict[str, Any], errors: dict[str, str]) -> Template:
     flow_page = visit.flow.page(number)
     if flow_page is None:
         return _message(
@@ -416,7 +415,10 @@ def _page(
             link_text="回到第 1 页",
             status=404,
         )
-    questions = [q for q in flow_page.page.questions if is_shown(q, answers)]
+    questions = flow_page.page.questions
+    by_field = {q.field: q for q in questions}
+    # The summary lists errors in page order, each linking to its question.
+    summary = [(by_field[f], errors[f]) for f in by_field if f in errors]
     return Template(
         template_name="trainee/page.html",
         context={
@@ -426,10 +428,13 @@ def _page(
             "form_title": flow_page.form.definition.title,
             "page": flow_page.page,
             "questions": questions,
+            "hints": {q.field: followup_hint(flow_page.form, q) for q in questions},
             "answers": answers,
             "errors": errors,
-            "has_previous": visit.flow.previous_page(number, answers) is not None,
-            "is_last": visit.flow.next_page(number, answers) is None,
+            "error_summary": summary,
+            "form_errors": [m for f, m in errors.items() if f not in by_field],
+            "first_error": summary[0][0].field if summary else None,
+            "has_previous": visit.flow.previous_page(number) is not None,
+            "is_last": visit.flow.next_page(number) is None,
         },
-        status_code=status,
     )
