@@ -260,7 +260,7 @@ def test_pages_are_small(programme_db: Database, app_settings: Settings) -> None
         client.get(path)
         with programme_db.read() as session:
             flow = Flow(class_definitions(session, class_id), class_plan(session, class_id))
-        pages = ["/s", "/c"] + [f"/s/p/{n}" for n in range(1, flow.count + 1)]
+        pages = ["/s", "/c", "/s/review"] + [f"/s/p/{n}" for n in range(1, flow.count + 1)]
         for page in pages:
             html = client.get(page).content
             assert not re.search(rb"https?://(?!www\.w3\.org)", html), page
