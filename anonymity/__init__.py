@@ -27,9 +27,14 @@ Open.
     (:func:`~anonymity.tokens.sign_cookie`).
 
 Draft.
-    Sealed under a key derived from the token and a server salt, so the database cannot read a
-    half-finished sheet still linked to its person (:mod:`anonymity.drafts`,
-    :func:`~anonymity.sealing.draft_key`).
+    Sealed under a key derived from the token, a random device secret and a server salt, so
+    neither the database nor another holder of the link can read a half-finished sheet still
+    linked to its person (:mod:`anonymity.drafts`, :func:`~anonymity.sealing.draft_key`). The
+    device secret (:func:`~anonymity.drafts.new_device_secret`) lives only in the browser's
+    HttpOnly cookie, set by the web app when a device first opens a link. A device that
+    cannot open the draft is told so (:attr:`~anonymity.issuing.TokenState.draft_elsewhere`),
+    cannot overwrite it (:func:`~anonymity.drafts.save_draft` returns ``OTHER_DEVICE``) and may
+    only start afresh, which discards it (:func:`~anonymity.drafts.discard_draft`).
 
 Submit.
     One transaction (:func:`~anonymity.submission.submit`): a conditional UPDATE spends the
@@ -85,7 +90,14 @@ table, column, key, row order and hidden column on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from anonymity.answers import Answers, AnswerValue
-from anonymity.drafts import DraftResult, load_draft, save_draft
+from anonymity.drafts import (
+    DraftResult,
+    discard_draft,
+    is_device_secret,
+    load_draft,
+    new_device_secret,
+    save_draft,
+)
 from anonymity.errors import (
     AnonymityError,
     InvalidCodeError,
@@ -134,10 +146,13 @@ __all__ = [
     "derive_key",
     "derive_keys",
     "digest",
+    "discard_draft",
     "format_code",
+    "is_device_secret",
     "is_token",
     "issue_tokens",
     "load_draft",
+    "new_device_secret",
     "new_token",
     "open_token",
     "parse_code",

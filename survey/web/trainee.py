@@ -19,7 +19,13 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
-from anonymity.drafts import save_draft
+from anonymity.drafts import (
+    DraftResult,
+    discard_draft,
+    is_device_secret,
+    new_device_secret,
+    save_draft,
+)
 from anonymity.errors import InvalidTokenError, RetryLaterError
 from anonymity.issuing import TokenStatus, open_token
 from anonymity.keys import derive_keys
@@ -41,6 +47,10 @@ from survey.web.clients import client_address
 from survey.web.state import state_db, state_secret
 
 COOKIE = "zjgp_t"
+#: The device secret: drafts open only on the device that wrote them (anonymity.drafts).
+DEVICE_COOKIE = "zjgp_d"
+#: Long enough to span a training week; the token itself decides validity.
+COOKIE_SECONDS = 60 * 60 * 24 * 30
 #: A posted form: every field as one string or a list of strings.
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 #: Invalid link or code attempts allowed per client address and window.
@@ -53,6 +63,7 @@ class Visit:
     """What a request knows: the token from the cookie, its state and draft, the class's flow."""
 
     token: str
+    device: str
     class_id: int
     answers: Answers
     flow: Flow
@@ -114,6 +125,13 @@ NO_SESSION = (
     "请从您的专属链接进入",
     "没有找到您的问卷。请点开短信或纸条上的链接，或扫描二维码；也可以手工输入问卷码。",
 )
+ELSEWHERE = (
+    "这个链接已在另一台设备上填写",
+    "有人用这个链接在另一部手机或另一个浏览器里填写过问卷，还没有提交。为保护答卷，"
+    "那里保存的内容只能在那台设备上打开，这里看不到。",
+    "如果那是您自己：请回到那台设备继续填写，或者在这里重新开始，那台设备上未提交的内容将被删除。"
+    "如果不是您：在这里重新开始并提交即可，那台设备就不能再提交了。",
+)
 BAD_CODE = f"问卷码不正确，请核对后重新输入（共 {TOKEN_LENGTH} 位，短横线可省略）。"
 UNKNOWN_CODE = "没有找到这个问卷码：可能已被新发放的问卷码取代，请向班主任索取。"
 TOO_MANY = ("尝试次数过多", "无效的链接或问卷码尝试太多次，请 10 分钟后再试。")
@@ -130,27 +148,33 @@ def _refused(request: Request[Any, Any, Any]) -> bool:
     return not take(state_db(request.app.state), [limit], now())
 
 
-def _enter(request: Request[Any, Any, Any], token: str) -> Redirect:
-    """Set the session cookie and leave the token-bearing URL."""
+def _cookie(request: Request[Any, Any, Any], key: str, value: str) -> Cookie:
+    """A trainee cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS."""
     settings: Settings = request.app.state.settings
-    keys = derive_keys(state_secret(request.app.state))
     secure = request.url.scheme == "https" or settings.public_url.startswith("https://")
-    return Redirect(
-        "/s",
-        status_code=303,
-        cookies=[
-            Cookie(
-                key=COOKIE,
-                value=sign_cookie(keys.cookie_signing, token),
-                httponly=True,
-                samesite="lax",
-                secure=secure,
-                path="/",
-                # Long enough to span a training week; the token itself decides validity.
-                max_age=60 * 60 * 24 * 30,
-            )
-        ],
+    return Cookie(
+        key=key,
+        value=value,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+        max_age=COOKIE_SECONDS,
     )
+
+
+def _device(request: Request[Any, Any, Any]) -> str | None:
+    value = request.cookies.get(DEVICE_COOKIE, "")
+    return value if is_device_secret(value) else None
+
+
+def _enter(request: Request[Any, Any, Any], token: str) -> Redirect:
+    """Set the session cookie (and a device secret, once per device) and leave the URL."""
+    keys = derive_keys(state_secret(request.app.state))
+    cookies = [_cookie(request, COOKIE, sign_cookie(keys.cookie_signing, token))]
+    if _device(request) is None:
+        cookies.append(_cookie(request, DEVICE_COOKIE, new_device_secret()))
+    return Redirect("/s", status_code=303, cookies=cookies)
 
 
 def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
@@ -158,14 +182,16 @@ def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
     app_state = request.app.state
     database, secret = state_db(app_state), state_secret(app_state)
     cookie = request.cookies.get(COOKIE)
-    if not cookie:
+    device = _device(request)
+    # Both cookies come from opening the link; without the device's, it is opened again.
+    if not cookie or device is None:
         return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
     try:
         token = unsign_cookie(derive_keys(secret).cookie_signing, cookie)
     except InvalidTokenError:
         return _message(*INVALID_LINK, kind="error", status=400)
     app_state.expiry.check(database, secret, now(), today_local())
-    state = open_token(database, secret, token)
+    state = open_token(database, secret, token, device)
     if state.status is TokenStatus.SPENT:
         return _message(*ALREADY)
     if state.status is TokenStatus.UNKNOWN or state.class_id is None:
@@ -174,8 +200,18 @@ def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
         return _message(*NOT_OPEN)
     if state.class_state == "closed":
         return _message(*CLOSED)
+    if state.draft_elsewhere:
+        return _elsewhere()
     answers: Answers = dict(state.draft or {})
-    return Visit(token, state.class_id, answers, app_state.flows.get(database, state.class_id))
+    flow = app_state.flows.get(database, state.class_id)
+    return Visit(token, device, state.class_id, answers, flow)
+
+
+def _elsewhere() -> Template:
+    return Template(
+        template_name="trainee/elsewhere.html",
+        context={"title": ELSEWHERE[0], "lines": ELSEWHERE[1:]},
+    )
 
 
 def _ready_to_submit(request: Request[Any, Any, Any]) -> tuple[str, Sheets] | Template | Redirect:
@@ -334,15 +370,35 @@ class TraineeController(Controller):
         merged, errors = visit.flow.validate_page(number, _form_data(data), visit.answers)
         if visit.flow.page(number) is not None:
             try:
-                save_draft(database, secret, visit.token, merged)
+                saved = save_draft(database, secret, visit.token, visit.device, merged)
             except RetryLaterError:
                 return _message(*RETRY, kind="warn", status=503)
+            if saved is DraftResult.OTHER_DEVICE:
+                # Another device started this link since the page was drawn.
+                return _elsewhere()
         if going_back:
             return Redirect(f"/s/p/{visit.flow.previous_page(number) or 1}", status_code=303)
         if errors:
             return _page(visit, number, {**merged, **_shown(data)}, errors)
         following = visit.flow.next_page(number)
         return Redirect(f"/s/p/{following}" if following else "/s/review", status_code=303)
+
+    @post("/s/restart", sync_to_thread=True)
+    def restart(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """Start afresh on this device: the draft another device wrote is discarded."""
+        cookie = request.cookies.get(COOKIE)
+        secret = state_secret(request.app.state)
+        if not cookie or _device(request) is None:
+            return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
+        try:
+            token = unsign_cookie(derive_keys(secret).cookie_signing, cookie)
+        except InvalidTokenError:
+            return _message(*INVALID_LINK, kind="error", status=400)
+        try:
+            discard_draft(state_db(request.app.state), secret, token)
+        except RetryLaterError:
+            return _message(*RETRY, kind="warn", status=503)
+        return Redirect("/s", status_code=303)
 
     @get("/s/review", sync_to_thread=True)
     def review(self, request: Request[Any, Any, Any]) -> Template | Redirect:

@@ -24,6 +24,7 @@ from anonymity import (
     save_draft,
     submit,
 )
+from anonymity.drafts import new_device_secret
 from anonymity.models import PoolEntry, Response, Token
 from survey.db.engine import Database
 from survey.roster.models import Trainee
@@ -32,6 +33,8 @@ MakeClass = Callable[..., tuple[int, list[int]]]
 T = TypeVar("T")
 VERSION = "sat-v1"
 TODAY = date(2024, 7, 1)
+#: The device that writes the drafts of these tests.
+DEVICE = new_device_secret()
 
 
 def _race(calls: list[Callable[[], T]]) -> list[T]:
@@ -161,7 +164,7 @@ def test_reissue_racing_release_does_not_deadlock(
         class_id, trainees = make_class(trainees=6)
         tokens = issue_tokens(any_db, secret, trainees)
         for trainee in trainees:
-            save_draft(any_db, secret, tokens[trainee], {"q1": 1})
+            save_draft(any_db, secret, tokens[trainee], DEVICE, {"q1": 1})
         results = _race(
             [
                 lambda: issue_tokens(any_db, secret, trainees),  # noqa: B023
@@ -185,9 +188,9 @@ def test_concurrent_drafts_and_submit_leave_no_draft_on_a_spent_token(
         token = tokens[trainee]
         results = _race(
             [
-                lambda: save_draft(any_db, secret, token, {"q1": 1}),  # noqa: B023
+                lambda: save_draft(any_db, secret, token, DEVICE, {"q1": 1}),  # noqa: B023
                 lambda: submit(any_db, secret, token, [(VERSION, {"q1": 2})]),  # noqa: B023
-                lambda: save_draft(any_db, secret, token, {"q1": 3}),  # noqa: B023
+                lambda: save_draft(any_db, secret, token, DEVICE, {"q1": 3}),  # noqa: B023
             ]
         )
         assert results[1] is SubmitResult.SUBMITTED
