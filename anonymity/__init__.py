@@ -48,6 +48,12 @@ Submit.
     "已提交" (:class:`~anonymity.models.Token`). Row locks make "closed" final and keep issue,
     submit and release free of deadlocks on PostgreSQL (:mod:`anonymity.locking`).
 
+Contest.
+    A trainee whose link was already used can say "不是我提交的"
+    (:func:`~anonymity.contest.contest_submission`): the class's count goes up by one, capped
+    at its respondents, and nothing else is written: no token mark, no row, no time. The web
+    app's cookie flag keeps one browser from counting twice without storing who it was.
+
 Release.
     One transaction (:func:`~anonymity.release.release_class`): open the class's pool, split
     off free text, shuffle answer sets and texts independently with ``secrets.SystemRandom``,
@@ -90,6 +96,7 @@ table, column, key, row order and hidden column on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from anonymity.answers import Answers, AnswerValue
+from anonymity.contest import contest_submission
 from anonymity.drafts import (
     DraftResult,
     discard_draft,
@@ -143,6 +150,7 @@ __all__ = [
     "TokenStatus",
     "UnknownClassError",
     "UnknownTraineeError",
+    "contest_submission",
     "derive_key",
     "derive_keys",
     "digest",

@@ -135,6 +135,7 @@ class GroupAcc:
 
     invited: int = 0
     responded: int = 0
+    contested: int = 0
     n: int = 0
     projects: set[int] = field(default_factory=set)
     versions: set[str] = field(default_factory=set)
@@ -151,6 +152,7 @@ class GroupAcc:
     def __iadd__(self, other: GroupAcc) -> GroupAcc:
         self.invited += other.invited
         self.responded += other.responded
+        self.contested += other.contested
         self.n += other.n
         self.projects |= other.projects
         self.versions |= other.versions

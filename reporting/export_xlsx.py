@@ -638,7 +638,8 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         writer.row += 1
 
     writer.header(["班级", "满意率（主要指标）", "下限", "上限", "邀请人数", "回答人数", "回答率",
-                   "回答率提示", "有效答卷数", "总体得分", "下限", "上限"])  # fmt: skip
+                   "回答率提示", "有效答卷数", "总体得分", "下限", "上限",
+                   "称非本人提交"])  # fmt: skip
     for group in [*base.children, base]:
         writer.put(1, group.name if group.level == "class" else "基地合计")
         if group.primary is not None:
@@ -647,6 +648,7 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
             )
         _participation_cells(writer, group, 5, report.low_response_rate)
         _mean_cells(writer, 10, group.overall, group.suppression or group.overall_suppression)
+        writer.put(13, group.participation.contested, COUNT)
         writer.next()
     writer.row += 1
 

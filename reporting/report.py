@@ -185,6 +185,7 @@ def _tree(classes: Sequence[ClassInput]) -> _Node:
                 practical_hours=practical if planned else None,
                 planned_hours=hours if planned else None,
             )
+            acc.contested = data.contested
             node.children.append(
                 _Node(
                     "class",
@@ -365,6 +366,7 @@ class _Builder:
             rate,
             rate is not None and rate < self.settings.low_response_rate,
             wilson(acc.responded, acc.invited, self.settings.level) if known else None,
+            acc.contested,
         )
 
     def _scale(self, keys: Sequence[str]) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
+from anonymity.contest import contest_submission
 from anonymity.drafts import (
     DraftResult,
     discard_draft,
@@ -121,6 +122,13 @@ INVALID_LINK = (
 NOT_OPEN = ("问卷尚未开放", "本班的评价问卷还没有开放，请在培训结束前按通知再打开这个链接。")
 CLOSED = ("问卷已关闭", "本班的评价问卷已经截止，感谢您的关注。")
 ALREADY = ("您已提交", "您的答卷已经提交过了，每人只能提交一次。感谢您的参与！")
+CONTESTED = (
+    "已收到您的反映",
+    "项目办会看到本班有多少人反映“不是我提交的”，但不会知道是谁反映的，也不会知道是哪一份答卷。",
+    "已提交的答卷无法撤回，这个链接也不能再次填写。",
+)
+#: Set once a browser has said "不是我提交的", so that it is counted once.
+CONTESTED_COOKIE = "zjgp_x"
 NO_SESSION = (
     "请从您的专属链接进入",
     "没有找到您的问卷。请点开短信或纸条上的链接，或扫描二维码；也可以手工输入问卷码。",
@@ -135,6 +143,7 @@ ELSEWHERE = (
 BAD_CODE = f"问卷码不正确，请核对后重新输入（共 {TOKEN_LENGTH} 位，短横线可省略）。"
 UNKNOWN_CODE = "没有找到这个问卷码：可能已被新发放的问卷码取代，请向班主任索取。"
 TOO_MANY = ("尝试次数过多", "无效的链接或问卷码尝试太多次，请 10 分钟后再试。")
+BUSY = ("请稍后重试", "服务器正忙，请过一会儿再点一次。")
 RETRY = ("请稍后重试", "服务器正忙，您的答卷还没有提交，也没有丢失。请过一会儿再点一次“确认提交”。")
 
 
@@ -193,7 +202,7 @@ def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
     app_state.expiry.check(database, secret, now(), today_local())
     state = open_token(database, secret, token, device)
     if state.status is TokenStatus.SPENT:
-        return _message(*ALREADY)
+        return _already(request)
     if state.status is TokenStatus.UNKNOWN or state.class_id is None:
         return _message(*INVALID_LINK, kind="error", status=404)
     if state.class_state == "pending":
@@ -205,6 +214,16 @@ def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
     answers: Answers = dict(state.draft or {})
     flow = app_state.flows.get(database, state.class_id)
     return Visit(token, device, state.class_id, answers, flow)
+
+
+def _already(request: Request[Any, Any, Any]) -> Template:
+    """ "您已提交", with "不是我提交的" unless this browser has said so already."""
+    if request.cookies.get(CONTESTED_COOKIE):
+        return _message(*CONTESTED)
+    return Template(
+        template_name="trainee/already.html",
+        context={"title": ALREADY[0], "lines": ALREADY[1:]},
+    )
 
 
 def _elsewhere() -> Template:
@@ -400,6 +419,30 @@ class TraineeController(Controller):
             return _message(*RETRY, kind="warn", status=503)
         return Redirect("/s", status_code=303)
 
+    @post("/s/contest", sync_to_thread=True)
+    def contest(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """ "不是我提交的": one more contested submission for the class, no identity, no time."""
+        cookie = request.cookies.get(COOKIE)
+        database, secret = state_db(request.app.state), state_secret(request.app.state)
+        if not cookie:
+            return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
+        try:
+            token = unsign_cookie(derive_keys(secret).cookie_signing, cookie)
+        except InvalidTokenError:
+            return _message(*INVALID_LINK, kind="error", status=400)
+        if open_token(database, secret, token).status is not TokenStatus.SPENT:
+            return Redirect("/s", status_code=303)
+        if not request.cookies.get(CONTESTED_COOKIE):
+            try:
+                contest_submission(database, secret, token)
+            except RetryLaterError:
+                return _message(
+                    *RETRY[:1], "服务器正忙，请过一会儿再点一次。", kind="warn", status=503
+                )
+        page = _message(*CONTESTED)
+        page.cookies.append(_cookie(request, CONTESTED_COOKIE, "1"))
+        return page
+
     @get("/s/review", sync_to_thread=True)
     def review(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """The last step before submit: every page's answers, each with a link to change it.
@@ -437,7 +480,7 @@ class TraineeController(Controller):
         if result is SubmitResult.SUBMITTED:
             return Redirect("/s/done", status_code=303)
         if result is SubmitResult.ALREADY_SUBMITTED:
-            return _message(*ALREADY)
+            return _already(request)
         if result is SubmitResult.NOT_OPEN:
             return _message(*CLOSED)
         return _message(*INVALID_LINK, kind="error", status=404)

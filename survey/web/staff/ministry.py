@@ -64,6 +64,7 @@ class MinistryController(Controller):
             programme=programme,
             bases=by_base(rows),
             total=total(rows),
+            contested=sum(r.contested for r in rows),
             states=states,
             small=[r for r in rows if r.rate.invited < settings.report_k],
             k=settings.report_k,
