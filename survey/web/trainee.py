@@ -186,19 +186,28 @@ def _enter(request: Request[Any, Any, Any], token: str) -> Redirect:
     return Redirect("/s", status_code=303, cookies=cookies)
 
 
-def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
-    """The current visit, or the page to show instead (no session, invalid, closed …)."""
-    app_state = request.app.state
-    database, secret = state_db(app_state), state_secret(app_state)
+def _session(request: Request[Any, Any, Any]) -> tuple[str, str] | Template:
+    """The token and device secret from the cookies, or the page to show without them."""
     cookie = request.cookies.get(COOKIE)
     device = _device(request)
     # Both cookies come from opening the link; without the device's, it is opened again.
     if not cookie or device is None:
         return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
     try:
-        token = unsign_cookie(derive_keys(secret).cookie_signing, cookie)
+        token = unsign_cookie(derive_keys(state_secret(request.app.state)).cookie_signing, cookie)
     except InvalidTokenError:
         return _message(*INVALID_LINK, kind="error", status=400)
+    return token, device
+
+
+def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
+    """The current visit, or the page to show instead (no session, invalid, closed …)."""
+    app_state = request.app.state
+    database, secret = state_db(app_state), state_secret(app_state)
+    session = _session(request)
+    if isinstance(session, Template):
+        return session
+    token, device = session
     app_state.expiry.check(database, secret, now(), today_local())
     state = open_token(database, secret, token, device)
     if state.status is TokenStatus.SPENT:
@@ -405,16 +414,11 @@ class TraineeController(Controller):
     @post("/s/restart", sync_to_thread=True)
     def restart(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """Start afresh on this device: the draft another device wrote is discarded."""
-        cookie = request.cookies.get(COOKIE)
-        secret = state_secret(request.app.state)
-        if not cookie or _device(request) is None:
-            return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
+        session = _session(request)
+        if isinstance(session, Template):
+            return session
         try:
-            token = unsign_cookie(derive_keys(secret).cookie_signing, cookie)
-        except InvalidTokenError:
-            return _message(*INVALID_LINK, kind="error", status=400)
-        try:
-            discard_draft(state_db(request.app.state), secret, token)
+            discard_draft(state_db(request.app.state), state_secret(request.app.state), session[0])
         except RetryLaterError:
             return _message(*RETRY, kind="warn", status=503)
         return Redirect("/s", status_code=303)
@@ -422,14 +426,11 @@ class TraineeController(Controller):
     @post("/s/contest", sync_to_thread=True)
     def contest(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """ "不是我提交的": one more contested submission for the class, no identity, no time."""
-        cookie = request.cookies.get(COOKIE)
+        session = _session(request)
+        if isinstance(session, Template):
+            return session
+        token = session[0]
         database, secret = state_db(request.app.state), state_secret(request.app.state)
-        if not cookie:
-            return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
-        try:
-            token = unsign_cookie(derive_keys(secret).cookie_signing, cookie)
-        except InvalidTokenError:
-            return _message(*INVALID_LINK, kind="error", status=400)
         if open_token(database, secret, token).status is not TokenStatus.SPENT:
             return Redirect("/s", status_code=303)
         if not request.cookies.get(CONTESTED_COOKIE):

@@ -27,14 +27,13 @@ from sqlalchemy import select
 from anonymity.models import Comment, Response
 from survey.db.engine import Database
 from survey.instruments.store import replace_plan
-from survey.programme.models import Project, Province, TrainingClass
-from survey.roster.models import Trainee
 from survey.settings import Settings
 from survey.slips.issue import issue_slips
 from survey.timezone import now, today_local
 from survey.web.app import create_app
 from survey.windows import close_class, open_class
 from tests.form_client import Fieldset, Page, read_page
+from tests.helpers import add_trainees
 from tests.reporting.builders import PLAN
 
 TEXTS = ("实训设备不足", "希望增加企业现场教学。", "课程安排很好，收获大", "无")
@@ -278,25 +277,8 @@ class Classes:
     def new_trainee(self) -> tuple[int, str]:
         """A new open class with the shipped questionnaires and a plan, and one trainee's link."""
         self.made += 1
+        class_id, (trainee_id,) = add_trainees(self.db, 1, 1, self.made, f"走查班{self.made}")
         with self.db.write() as session:
-            project = session.scalars(select(Project).order_by(Project.seq)).first()
-            province = session.scalars(select(Province).order_by(Province.position)).first()
-            assert project is not None
-            assert province is not None
-            training_class = TrainingClass(project_id=project.id, name=f"走查班{self.made}")
-            session.add(training_class)
-            session.flush()
-            trainee = Trainee(
-                programme_id=project.programme_id,
-                class_id=training_class.id,
-                province_id=province.id,
-                name=f"走查学员{self.made}",
-                employer="某职业技术学院",
-                mobile=f"1980000{self.made:04d}",
-            )
-            session.add(trainee)
-            session.flush()
-            class_id, trainee_id = training_class.id, trainee.id
             replace_plan(session, class_id, PLAN)
         open_class(self.db, class_id, None, now())
         (slip,) = issue_slips(
