@@ -243,6 +243,16 @@ def test_a_dissatisfied_trainee_submits_on_a_wechat_phone(
     page.get_by_role("button", name="下一页").click()
     assert urlparse(page.url).path == "/s/p/5"
 
+    # Another phone with the same link sees none of it, and is told why.
+    other = chromium.new_context(**WECHAT_PHONE)
+    elsewhere = other.new_page()
+    elsewhere.goto(slip.link)
+    assert "这个链接已在另一台设备上填写" in elsewhere.content()
+    assert elsewhere.get_by_role("button", name="在这台设备上重新开始").is_visible()
+    assert_accessible(elsewhere, "another device")
+    shoot(elsewhere, "elsewhere")
+    other.close()
+
     # 上一页 from an unfinished page keeps what was typed.
     page.locator("textarea").first.fill("希望多安排企业实践")
     page.get_by_role("button", name="上一页").click()
@@ -270,4 +280,11 @@ def test_a_dissatisfied_trainee_submits_on_a_wechat_phone(
     page.get_by_role("button", name="确认提交").click()
     assert "提交成功" in page.content()
     assert_accessible(page, "done")
+    # The link again: 您已提交, and a way to say it was not them.
+    page.goto(slip.link)
+    assert_accessible(page, "already submitted")
+    shoot(page, "already")
+    page.get_by_role("button", name="不是我提交的").click()
+    assert "已收到您的反映" in page.content()
+    assert_accessible(page, "contested")
     context.close()
