@@ -437,9 +437,7 @@ class TraineeController(Controller):
             try:
                 contest_submission(database, secret, token)
             except RetryLaterError:
-                return _message(
-                    *RETRY[:1], "服务器正忙，请过一会儿再点一次。", kind="warn", status=503
-                )
+                return _message(*BUSY, kind="warn", status=503)
         page = _message(*CONTESTED)
         page.cookies.append(_cookie(request, CONTESTED_COOKIE, "1"))
         return page
