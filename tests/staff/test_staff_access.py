@@ -121,6 +121,8 @@ PUBLIC = frozenset(
         ("POST", "/s/p/{number:int}"),
         ("GET", "/s/review"),
         ("POST", "/s/submit"),
+        ("POST", "/s/restart"),
+        ("POST", "/s/contest"),
         ("GET", "/s/done"),
         ("GET", "/staff/login"),
         ("POST", "/staff/login"),
