@@ -18,6 +18,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from reporting.inert import inert, inert_row
 from reporting.inputs import Answer, ClassInput
 from reporting.model import GroupReport, Report
 from reporting.scores import pooled_key
@@ -67,8 +68,9 @@ def _cell(value: Answer | None) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(value)
-    return str(value)
+        # Option ids come from the questionnaire file, which people write.
+        return inert(";".join(value))
+    return inert(str(value))
 
 
 def responses_csv(classes: Sequence[ClassInput], report: Report) -> str:
@@ -81,7 +83,7 @@ def responses_csv(classes: Sequence[ClassInput], report: Report) -> str:
     columns = _columns(classes)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["class_id", *columns])
+    writer.writerow(inert_row(["class_id", *columns]))
     order = [c.id for base in report.programme.children for c in base.children]
     missing = set(by_id) - set(order)
     if missing:
