@@ -271,7 +271,7 @@ def class_accumulator(
         else:
             acc.items[key] = item_accumulator(scores, columns)
     acc.items.update(_single_items(scores, single))
-    answered = ~np.isnan(scores.raw).all(axis=0)
+    answered = np.any(~np.isnan(scores.raw), axis=0).tolist()
     for dimension in rules.dimensions:
         # Items the small-cell rule blanked in this class are not part of its dimension here:
         # left in, their empty columns would leave no complete response for alpha.

@@ -51,7 +51,7 @@ def respond(db: Database, project: int, overall: list[int]) -> None:
             answers[follow_up.field] = [follow_up.options[0][0]]
         sheets = [(d.version, a) for d, a in flow.split(answers)]
         assert submit(db, SECRET.encode(), tokens[trainee_id], sheets).value == "submitted"
-    close_class(db, SECRET.encode(), class_id, today_local())
+    close_class(db, SECRET.encode(), class_id, today_local(), k=5)
 
 
 def run(db: Database, tmp_path: Path, *args: str) -> CliRun:

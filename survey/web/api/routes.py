@@ -189,7 +189,13 @@ class ApiController(Controller):
         with database.read() as session:
             visible_class(session, principal, class_id)
         (change,) = close_classes(
-            database, state_secret(request.app.state), principal, [class_id], now(), today_local()
+            database,
+            state_secret(request.app.state),
+            principal,
+            [class_id],
+            now(),
+            today_local(),
+            k=state_settings(request.app.state).report_k,
         )
         return self._window(request, class_id, change.message)
 

@@ -135,7 +135,13 @@ class MinistryController(Controller):
             programme_id = current_programme(session).id
         ids = classes_in_state(database, programme_id, ("open",))
         changes = close_classes(
-            database, state_secret(request.app.state), principal, ids, now(), today_local()
+            database,
+            state_secret(request.app.state),
+            principal,
+            ids,
+            now(),
+            today_local(),
+            k=state_settings(request.app.state).report_k,
         )
         return page(principal, "staff/changes.html", "问卷已关闭", changes=changes)
 
@@ -197,6 +203,7 @@ class MinistryController(Controller):
             [class_id],
             now(),
             today_local(),
+            k=state_settings(request.app.state).report_k,
         )
         return page(principal, "staff/changes.html", "问卷已关闭", changes=changes)
 
