@@ -164,7 +164,7 @@ def workbook_numbers(data: bytes) -> list[float]:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
-                if sheet.title == FUNNEL_CURVE[0] and cell.column >= FUNNEL_CURVE[1]:
+                if sheet.title == FUNNEL_CURVE[0] and (cell.column or 0) >= FUNNEL_CURVE[1]:
                     continue
                 if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                     numbers.append(float(cell.value))
