@@ -1,5 +1,5 @@
 """Publication only grows: close classes one by one, keep every version of every export, subtract
-every pair, and find nothing about fewer than k respondents (DESIGN.md, threat 4).
+every pair, and find nothing about fewer than k respondents (docs/design.md, threat 4).
 
 The classes are those of the issue that found the attack: 12, 2, 7 and 3 trainees with k = 5,
 closing one after another; the class of 12 also has an optional item only two answered and

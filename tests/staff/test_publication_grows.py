@@ -1,6 +1,6 @@
 """Publication only grows, end to end: real submits, real closes (a class below k destroys its
 answers), and every version of the API JSON and of ``survey report`` as JSON, xlsx and CSV kept
-by a ministry account and subtracted pair by pair (DESIGN.md, threat 4)."""
+by a ministry account and subtracted pair by pair (docs/design.md, threat 4)."""
 
 from __future__ import annotations
 
