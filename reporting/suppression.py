@@ -106,23 +106,35 @@ def eligible_input(data: ClassInput, k: int = DEFAULT_K) -> ClassInput:
     rules = data.rules
     scored = [item.field for dimension in rules.dimensions for item in dimension.items]
     others = [*rules.choice_items, *([rules.nps_item] if rules.nps_item else [])]
-    answered = {
-        name: sum(1 for row in rows if row.get(name) is not None) for name in [*scored, *others]
-    }
+    # The fields each response answered, once (a blank is an absent key or None).
+    present = [frozenset(row) if None not in row.values() else _answered(row) for row in rows]
+    # Counted per pattern of answered fields: a class has few patterns and many responses.
+    patterns = Counter(present)
+    answered: Counter[str] = Counter()
+    for names, times in patterns.items():
+        for name in names:
+            answered[name] += times
     kept = [name for name in scored if answered[name] >= k]
     while True:
-        groups = Counter(tuple(row.get(name) is not None for name in kept) for row in rows)
+        kept_set = frozenset(kept)
+        groups: Counter[frozenset[str]] = Counter()
+        for names, times in patterns.items():
+            groups[names & kept_set] += times
         if min(groups.values()) >= k:
             break
         # Some response left a kept item blank (otherwise there is one group of all responses).
         skipped = [name for name in kept if answered[name] < len(rows)]
         kept.remove(min(skipped, key=lambda name: (answered[name], kept.index(name))))
-    fields = {*kept, *(name for name in others if answered[name] >= k)}
+    fields = frozenset([*kept, *(name for name in others if answered[name] >= k)])
     cleaned: list[Mapping[str, Answer]] = [
-        {name: value for name, value in row.items() if name in fields and value is not None}
-        for row in rows
+        row if names <= fields else {name: row[name] for name in names & fields}
+        for row, names in zip(rows, present, strict=True)
     ]
     return replace(data, answers=tuple(cleaned))
+
+
+def _answered(row: Mapping[str, Answer | None]) -> frozenset[str]:
+    return frozenset(name for name, value in row.items() if value is not None)
 
 
 def eligible_inputs(classes: Sequence[ClassInput], k: int = DEFAULT_K) -> list[ClassInput]:
