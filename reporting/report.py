@@ -149,8 +149,10 @@ def build_report(classes: Sequence[ClassInput], settings: ReportSettings | None 
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate class ids")
 
-    # The one small-cell rule, applied before anything is computed (see reporting.suppression).
-    programme = _tree(eligible_inputs(classes, settings.k))
+    # The one small-cell rule, applied before anything is computed (see reporting.suppression):
+    # from here on, every figure sees only whole cells of at least k respondents.
+    classes = eligible_inputs(classes, settings.k)
+    programme = _tree(classes)
     items, dimensions = _infos(classes)
     builder = _Builder(programme, items, dimensions, settings)
     return Report(
