@@ -30,9 +30,14 @@ from openpyxl import load_workbook
 
 #: Keys whose value counts the respondents or answers a figure is computed from.
 COUNTS = ("n", "respondents")
-#: Keys that hold no answers (participation, why a figure is withheld), or lists checked element
-#: by element.
-NOT_FIGURES = frozenset({"participation", "projects", "suppressed", "bases", "classes", "comments"})
+#: Participation figures: invited, responded, the response-rate funnel and the non-response
+#: bounds (which divide by the invited). Public while the survey runs, they say who responded,
+#: never what anyone answered, and are not subject to the small-cell rule.
+PARTICIPATION = frozenset(
+    {"participation", "response_rate", "response_funnel", "nonresponse_bounds"}
+)
+#: Keys that hold no answers, why a figure is withheld, or lists checked element by element.
+NOT_FIGURES = PARTICIPATION | {"projects", "suppressed", "bases", "classes", "comments"}
 #: Sections whose values depend on every base: only their counts must follow the rule.
 CROSS_GROUP = frozenset({"comparison"})
 
@@ -84,7 +89,7 @@ def _walk(a: Any, b: Any, path: str, k: int, cross: bool, problems: list[str]) -
         if counted and not cross and all(d == 0 for d in deltas):
             _equal_figures(a, b, path, problems)
         for key in a.keys() & b.keys():
-            if key != "participation":
+            if key not in PARTICIPATION:
                 _walk(a[key], b[key], f"{path}.{key}", k, cross or key in CROSS_GROUP, problems)
     elif isinstance(a, list) and isinstance(b, list):
         later = {_identity(e, i): e for i, e in enumerate(b)}
