@@ -21,7 +21,7 @@ from survey.db.engine import Database
 __all__ = ["SNAPSHOT_WAIT_SECONDS", "forget_deleted"]
 
 #: How long a scrub on PostgreSQL waits for older transactions that may still see the rows.
-SNAPSHOT_WAIT_SECONDS = 3.0
+SNAPSHOT_WAIT_SECONDS = 10.0
 
 
 def forget_deleted(db: Database, models: Iterable[type[Model]], *, full: bool = False) -> bool:
