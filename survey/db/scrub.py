@@ -57,17 +57,19 @@ def forget_deleted(db: Database, models: Iterable[type[Model]], *, full: bool = 
 
 
 def _wait_for_older_snapshots(connection: Connection) -> bool:
-    """Wait until no transaction of this database that began before now holds a snapshot.
+    """Wait until no transaction on the server that began before now holds a snapshot.
 
     VACUUM keeps a deleted row as long as some snapshot may still see it; only transactions
-    that began before the delete committed can. True when none is left; False when one outlived
-    :data:`SNAPSHOT_WAIT_SECONDS` (its rows stay until the next VACUUM).
+    that began before the delete committed can. Those of other databases count too: a
+    CREATE DATABASE running elsewhere on the server held rows back in the tests. True when none
+    is left; False when one outlived :data:`SNAPSHOT_WAIT_SECONDS` (its rows stay until the
+    next VACUUM).
     """
     since = connection.exec_driver_sql("SELECT clock_timestamp()").scalar_one()
     deadline = time.monotonic() + SNAPSHOT_WAIT_SECONDS
     while connection.exec_driver_sql(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-        " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+        " AND backend_xmin IS NOT NULL"
         " AND xact_start < %(since)s",
         {"since": since},
     ).scalar_one():
