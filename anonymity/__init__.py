@@ -58,10 +58,24 @@ Release.
     One transaction (:func:`~anonymity.release.release_class`): open the class's pool, split
     off free text, shuffle answer sets and texts independently with ``secrets.SystemRandom``,
     insert them under fresh ``uuid4`` ids with class, questionnaire version and release date
-    only, delete the pool rows and unused drafts, close the class; SQLite ``secure_delete`` is
-    checked, PostgreSQL vacuums the pool table after the commit. On SQLite the tables are
+    only, delete the pool rows and unused drafts, close the class. On SQLite the tables are
     ``WITHOUT ROWID`` (:mod:`anonymity.models`), so storage order follows random keys; on
     PostgreSQL physical order follows the shuffle and ``xmin`` is one per class.
+
+Small classes.
+    A questionnaire that fewer than k trainees of the class answered (k is required by
+    :func:`~anonymity.release.release_class`, the report's k) releases nothing: its sealed
+    answer sets, free text included, are deleted without being opened, so no row can be tied
+    to people everyone knows responded. The class then shows participation only. (The other
+    rule the issue weighed, a class-less programme pool released once it held k answer sets,
+    was not chosen: its rows would still be answers of known respondents, and the pool's
+    growth over time would date them.)
+
+Scrubbing.
+    After the commit, :func:`survey.db.scrub.forget_deleted` makes the deleted pool rows and
+    cleared drafts unreadable in the files: SQLite (``secure_delete``, checked at release)
+    checkpoints its WAL with TRUNCATE; PostgreSQL rewrites the pool and token tables with
+    VACUUM FULL.
 
 Logs and receipts.
     Nothing in this package logs, and its own exceptions never carry a token, digest or answer
@@ -72,21 +86,24 @@ Logs and receipts.
     their answers: submit returns an outcome, nothing more.
 
 Known limits, by design or outside this package.
-    The anonymity set of a response is the respondents of its class: the database shows who
-    responded (the roster's flag), so a class with one respondent has no anonymity at all, and
-    reports must suppress small groups. Answer sets larger than the first padding bucket
-    (about 5,000 Chinese characters of free text) fall into a larger bucket that a database
-    reader can see. After a lost connection during COMMIT the outcome is unknown; a retry then
-    answers "already submitted" if the first attempt did commit. Deleted pool rows may stay in
-    the SQLite WAL until the next checkpoint and in PostgreSQL pages until reused (VACUUM frees
-    them and truncates empty pages); they are sealed, so without the server secret they are
-    noise.
+    The anonymity set of a response is the respondents of its class: the database, base and
+    province pages and the reminder list show who responded (the roster's flag, counts by
+    province), never what they answered; hence the small-class rule above and the report's
+    small-cell rule (:mod:`reporting.suppression`). Answer sets larger than the first padding
+    bucket (about 5,000 Chinese characters of free text) fall into a larger bucket that a
+    database reader can see. After a lost connection during COMMIT the outcome is unknown; a
+    retry then answers "already submitted" if the first attempt did commit. If the scrub after
+    a release cannot finish (a reader holds the SQLite checkpoint back, a PostgreSQL lock
+    times out), the release stands and reports ``scrubbed=False``; the leftover rows are sealed,
+    so without the server secret they are noise. PostgreSQL's own WAL and backups keep history
+    until recycled.
 
 Dependencies: only the database layer of ``survey`` (``Database``, the declarative base, the
 class and roster models), never its web or CLI code.
 
-Not this package's job: suppressing small cells and reviewing comments before they are shown
-(``reporting`` and the web app), and keeping tokens out of URLs and access logs (the web app).
+Not this package's job: the small-cell rule on figures and reviewing comments before they are
+shown (``reporting`` and the web app), and keeping tokens out of URLs and access logs (the web
+app).
 
 The ``tests/anonymity`` suite checks each promise, including a linkage attack that submits
 hundreds of known answer sets in a known order and tries to link them back through every

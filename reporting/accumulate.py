@@ -273,8 +273,11 @@ def class_accumulator(
         else:
             acc.items[key] = item_accumulator(scores, columns)
     acc.items.update(_single_items(scores, single))
+    answered = np.any(~np.isnan(scores.raw), axis=0).tolist()
     for dimension in rules.dimensions:
-        fields = tuple(item.field for item in dimension.items)
+        # Items the small-cell rule blanked in this class are not part of its dimension here:
+        # left in, their empty columns would leave no complete response for alpha.
+        fields = tuple(item.field for item in dimension.items if answered[scores.index[item.field]])
         matrix = any(item.course is not None for item in dimension.items)
         values = scores.dimension_scores[dimension.id]
         cross = (

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.export_json import DEFINITIONS
+from reporting.inert import inert
 from reporting.model import BaseRow, GroupReport, Report
 from reporting.stats.descriptive import MeanEstimate
 from reporting.stats.funnel import Funnel
@@ -82,16 +83,16 @@ class _Writer:
         self.row = 1
 
     def title(self, text: str) -> None:
-        self.sheet.cell(self.row, 1, text).font = _TITLE
+        self.sheet.cell(self.row, 1, inert(text)).font = _TITLE
         self.row += 2
 
     def note(self, text: str) -> None:
-        self.sheet.cell(self.row, 1, text)
+        self.sheet.cell(self.row, 1, inert(text))
         self.row += 1
 
     def header(self, labels: Sequence[str], column: int = 1) -> int:
         for offset, label in enumerate(labels):
-            cell = self.sheet.cell(self.row, column + offset, label)
+            cell = self.sheet.cell(self.row, column + offset, inert(label))
             cell.font = _BOLD
             cell.fill = _HEADER_FILL
             cell.alignment = _WRAP
@@ -99,7 +100,8 @@ class _Writer:
         return self.row - 1
 
     def put(self, column: int, value: Value, number_format: str | None = None) -> None:
-        cell = self.sheet.cell(self.row, column, value)
+        # Names, labels and comments are typed by people: never let one become a formula.
+        cell = self.sheet.cell(self.row, column, inert(value))
         if number_format is not None and isinstance(value, int | float):
             cell.number_format = number_format
 

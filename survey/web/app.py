@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 "secret": secret,
                 "flows": FlowCache(),
                 "submits": GroupCommit(database, secret),
-                "expiry": ExpiryWatch(),
+                "expiry": ExpiryWatch(settings.report_k),
                 "reports": ReportCache(),
             }
         ),

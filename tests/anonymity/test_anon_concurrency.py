@@ -115,7 +115,7 @@ def test_submit_racing_release_never_strands_an_answer(
         lambda token=tokens[trainee]: submit(any_db, secret, token, [(VERSION, {"q1": 2})])  # type: ignore[misc]
         for trainee in trainees
     ]
-    calls.insert(6, lambda: release_class(any_db, secret, class_id, TODAY, text_fields=()))
+    calls.insert(6, lambda: release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1))
     results = _race(calls)
     submitted = results.count(SubmitResult.SUBMITTED)
     assert submitted + results.count(SubmitResult.NOT_OPEN) == 12
@@ -168,7 +168,7 @@ def test_reissue_racing_release_does_not_deadlock(
         results = _race(
             [
                 lambda: issue_tokens(any_db, secret, trainees),  # noqa: B023
-                lambda: release_class(any_db, secret, class_id, TODAY, text_fields=()),  # noqa: B023
+                lambda: release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1),  # noqa: B023
             ]
         )
         issued = results[0]
@@ -272,9 +272,9 @@ def test_locked_database_during_release_writes_nothing(
         _lock_out_writers(any_db),
         pytest.raises(RetryLaterError),
     ):
-        release_class(impatient, secret, class_id, TODAY, text_fields=())
+        release_class(impatient, secret, class_id, TODAY, text_fields=(), k=1)
     assert _pool_size(any_db) == 2
-    assert release_class(any_db, secret, class_id, TODAY, text_fields=()).responses == 2
+    assert release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1).responses == 2
 
 
 def test_full_sqlite_database_raises_retryable_and_writes_nothing(

@@ -279,7 +279,7 @@ def test_two_sheets_become_two_unlinked_responses(
     ]
     assert submit(any_db, secret, token, sheets) is SubmitResult.SUBMITTED
     assert _count(any_db, PoolEntry) == 2
-    result = release_class(any_db, secret, class_id, TODAY, text_fields=TEXTS)
+    result = release_class(any_db, secret, class_id, TODAY, text_fields=TEXTS, k=1)
     assert (result.responses, result.comments) == (2, 2)
     with any_db.read() as session:
         responses = {
@@ -313,7 +313,7 @@ def test_release_shuffles_splits_and_empties_the_pool(
     submit(any_db, secret, tokens[other_trainees[0]], [(VERSION, {"q1": 9})])
     save_draft(any_db, secret, tokens[trainees[5]], DEVICE, {"q1": 1})
 
-    result = release_class(any_db, secret, class_id, TODAY, text_fields=TEXTS)
+    result = release_class(any_db, secret, class_id, TODAY, text_fields=TEXTS, k=1)
 
     assert (result.responses, result.comments, result.scrubbed) == (5, 3, True)
     with any_db.read() as session:
@@ -349,8 +349,8 @@ def test_release_is_idempotent(any_db: Database, secret: bytes, make_class: Make
     class_id, trainees = make_class(trainees=1)
     token = issue_tokens(any_db, secret, trainees)[trainees[0]]
     submit(any_db, secret, token, [(VERSION, {"q1": 1})])
-    assert release_class(any_db, secret, class_id, TODAY, text_fields=()).responses == 1
-    again = release_class(any_db, secret, class_id, date(2024, 8, 1), text_fields=())
+    assert release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1).responses == 1
+    again = release_class(any_db, secret, class_id, date(2024, 8, 1), text_fields=(), k=1)
     assert (again.responses, again.comments) == (0, 0)
     assert _count(any_db, Response) == 1
     with any_db.read() as session:
@@ -361,12 +361,12 @@ def test_release_of_an_empty_open_class_closes_it(
     any_db: Database, secret: bytes, make_class: MakeClass
 ) -> None:
     class_id, _ = make_class(trainees=1)
-    result = release_class(any_db, secret, class_id, TODAY, text_fields=())
+    result = release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1)
     assert (result.responses, result.comments) == (0, 0)
     with any_db.read() as session:
         assert session.get(TrainingClass, class_id).state == "closed"  # type: ignore[union-attr]
     with pytest.raises(UnknownClassError):
-        release_class(any_db, secret, 999_999, TODAY, text_fields=())
+        release_class(any_db, secret, 999_999, TODAY, text_fields=(), k=1)
 
 
 def test_release_with_a_tampered_pool_entry_releases_nothing(
@@ -380,7 +380,7 @@ def test_release_with_a_tampered_pool_entry_releases_nothing(
         entry = session.execute(select(PoolEntry).limit(1)).scalar_one()
         entry.sealed = entry.sealed[:-1] + bytes([entry.sealed[-1] ^ 1])
     with pytest.raises(SealError):
-        release_class(any_db, secret, class_id, TODAY, text_fields=())
+        release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1)
     assert _count(any_db, Response) == 0
     assert _count(any_db, PoolEntry) == 2
     with any_db.read() as session:
@@ -401,7 +401,7 @@ def test_sqlite_release_turns_secure_delete_back_on(
         connection.exec_driver_sql("PRAGMA secure_delete=OFF")
         assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 0
         connection.rollback()
-    release_class(any_db, secret, class_id, TODAY, text_fields=())
+    release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1)
     with any_db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA secure_delete")).scalar() == 1
         connection.rollback()

@@ -77,7 +77,13 @@ def test_opening_does_not_spend_and_states_have_their_pages(
         assert "本班学员少于 5 人" in welcome
         client.get(path)  # a link preview opening again spends nothing
         assert "开始填写" in client.get("/s").text
-        close_class(programme_db, app_settings.secret_key(), class_id, today_local())
+        close_class(
+            programme_db,
+            app_settings.secret_key(),
+            class_id,
+            today_local(),
+            k=app_settings.report_k,
+        )
         assert "问卷已关闭" in client.get("/s").text
 
 
