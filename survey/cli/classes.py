@@ -104,5 +104,6 @@ def class_close(app: AppContext, project: int | None, all_: bool, year: int | No
     if not ids:
         click.echo("没有需要关闭的培训班")
     for class_id in ids:
-        closed = close_class(app.db, app.settings.secret_key(), class_id, today_local())
-        click.echo(f"{closed.name}：已关闭，{closed.summary(app.settings.report_k)}")
+        k = app.settings.report_k
+        closed = close_class(app.db, app.settings.secret_key(), class_id, today_local(), k=k)
+        click.echo(f"{closed.name}：已关闭，{closed.summary(k)}")

@@ -67,10 +67,11 @@ def close_classes(
     class_ids: Sequence[int],
     now: datetime,
     today: date,
+    *,
     k: int,
 ) -> list[WindowChange]:
-    """Close classes and release their answers as anonymous responses (irreversible); each
-    change says, in people, how many answered of how many invited, and warns below ``k``."""
+    """Close classes and release their answers as anonymous responses (irreversible); a
+    questionnaire with fewer than ``k`` answer sets in a class releases nothing."""
     require_ministry(principal)
     changes: list[WindowChange] = []
     for class_id in class_ids:
@@ -82,7 +83,7 @@ def close_classes(
         if state == "closed":
             changes.append(WindowChange(class_id, name, "早已关闭"))
             continue
-        closed = close_class(db, secret, class_id, today)
+        closed = close_class(db, secret, class_id, today, k=k)
         summary = closed.summary(k)
         audit(db, principal, "class_close", f"class:{class_id}", f"{name}：{summary}", now)
         changes.append(WindowChange(class_id, name, f"已关闭：{summary}"))
