@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from anonymity.models import Response
 from questionnaires.scoring import scoring_rules
 from reporting import ClassInput, Report, ReportSettings, build_report
+from reporting.wording import QUESTIONNAIRE_LABELS
 from survey.db.engine import Database
 from survey.instruments.store import class_definitions, class_plan
 from survey.programme.models import Project, TrainingClass
@@ -29,7 +30,7 @@ from survey.staff.models import CommentReview
 from survey.staff.review import published_comments
 
 #: The questionnaires a report can be about, with their Chinese names, in display order.
-QUESTIONNAIRES: dict[str, str] = {"satisfaction": "满意度调查", "teaching": "评教"}
+QUESTIONNAIRES: dict[str, str] = QUESTIONNAIRE_LABELS
 #: Reports kept per process: a report costs up to a second, and pages ask for it often.
 CACHE_SIZE = 8
 
