@@ -14,6 +14,7 @@ from reporting.stats.proportions import RatePair
 
 __all__ = [
     "ALPHA",
+    "CHART_CAPTIONS",
     "GLOSSARY",
     "QUESTIONNAIRE_LABELS",
     "ZONE_LABELS",
@@ -143,6 +144,29 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
     ),
     ("p_value", "p 值", "假如各基地实际上没有差别，仍看到这么大差别的概率；越小越说明差别不是偶然"),
 )
+
+
+#: What each chart shows and how to read it, under the chart on the pages and in the workbook.
+CHART_CAPTIONS: dict[str, str] = {
+    "funnel_primary": (
+        "每个点是一个基地：横向位置是答题人数，纵向位置是满意率，编号对应图下的基地名单。"
+        "中间横线是全项目满意率；两侧的喇叭形曲线是控制限，人数越少，偶然波动越大，曲线张得越开。"
+        "点落在曲线之间，说明与全项目的差别可能只是偶然；落在 99.8% 实线以外（红色）的基地"
+        "才值得进一步了解。"
+    ),
+    "funnel_response": (
+        "每个点是一个基地：横向位置是邀请人数，纵向位置是回答率，编号对应图下的基地名单。"
+        "读法与满意率漏斗图相同：落在 99.8% 实线以外（红色）的基地，回答率明显偏离全项目。"
+    ),
+    "ranks": (
+        "每一行是一个基地，圆点是它按收缩估计的名次（1 为最好），横线是名次可能落在的范围"
+        "（95% 区间）。两个基地的横线重叠，就不能说谁排在前面。"
+    ),
+    "profile": (
+        "每一行是一个维度：蓝色条形是本基地的平均得分，黑色细线是它的 95% 置信区间，"
+        "红色竖线是全项目平均。细线越过红线时，本基地与全项目的差别可能只是偶然。"
+    ),
+}
 
 
 def p_text(p: float) -> str:
