@@ -11,7 +11,7 @@ same whoever looks.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -55,7 +55,8 @@ def class_inputs(
         .join(Project, TrainingClass.project_id == Project.id)
         .where(Project.programme_id == programme_id, TrainingClass.state == "closed")
         .order_by(Project.seq, TrainingClass.id)
-    )
+    ).all()
+    classes_per_project = Counter(project.id for _, project in closed)
     for training_class, project in closed:
         definition = next(
             (d for d in class_definitions(session, training_class.id) if d.key == questionnaire),
@@ -86,7 +87,10 @@ def class_inputs(
                 answers=answers,
                 rules=rules,
                 plan=plan if plan.courses else None,
-                name=f"{project.seq}. {training_class.name}",
+                # Readers know a class by its project and base; the class's own name only
+                # tells apart several classes of one project.
+                name=f"{project.seq}. {project.name}（{project.base.name}）"
+                + (f"·{training_class.name}" if classes_per_project[project.id] > 1 else ""),
                 comments=tuple(comments),
             )
         )

@@ -175,7 +175,8 @@ def _assert_texts_inside(svg: str) -> None:
     for text in root.iter(f"{SVG}text"):
         start, end = _extent(text)
         content = "".join(text.itertext())
-        assert 0 <= start and end <= width, content
+        assert start >= 0, content
+        assert end <= width, content
         assert float(text.get("font-size", 12)) <= float(text.get("y", 0)) <= height, content
 
 
