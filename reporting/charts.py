@@ -90,9 +90,11 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def text_width(content: str, size: float) -> float:
-    """The width ``content`` takes at font ``size``, erring wide: a CJK character is one em, other
-    characters about 0.6 em in the common sans-serif faces."""
-    return sum(size if ord(ch) > 0x2E7F else 0.6 * size for ch in content)
+    """The width ``content`` takes at font ``size``, erring wide: a CJK character, and general
+    punctuation such as "…" and "–" (full width in CJK faces), is one em, other characters about
+    0.6 em in the common sans-serif faces."""
+    return sum(size if ord(ch) > 0x2E7F or 0x2000 <= ord(ch) <= 0x206F else 0.6 * size
+               for ch in content)  # fmt: skip
 
 
 def fit(content: str, size: float, room: float) -> str:
@@ -224,7 +226,7 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
     column_width = (width - 20) / columns
     legend_rows = math.ceil(len(funnel.points) / columns)
     bottom_of_plot = top + plot_height
-    legend_top = bottom_of_plot + 56
+    legend_top = bottom_of_plot + 78
     height = legend_top + 18 * legend_rows + 10
     max_n = max(p.n for p in funnel.points)
     x_max = max_n * 1.08
@@ -299,7 +301,7 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
             + "</g>"
         )  # fmt: skip
         described.append(tooltip)
-    body.append(_text(10, legend_top - 20, f"各基地（编号对应图中的点，括号内为{axis}）",
+    body.append(_text(10, legend_top - 18, f"各基地（编号对应图中的点，括号内为{axis}）",
                       size=11, fill=MUTED))  # fmt: skip
     return _svg(
         width,
