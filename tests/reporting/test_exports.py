@@ -357,25 +357,11 @@ def _leaves(value: Any) -> list[Any]:
 def test_workbook_opens_in_libreoffice(
     programme: tuple[list[ClassInput], Report], tmp_path: Path
 ) -> None:
-    if shutil.which("soffice") is None:
-        message = "LibreOffice (soffice) is not installed (apt-get install libreoffice-calc-nogui)"
-        if os.environ.get("SURVEY_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(message + " and SURVEY_REQUIRE_LIBREOFFICE=1")
-        pytest.skip(message)
+    _soffice_or_skip()
     _, report = programme
     path = tmp_path / "report.xlsx"
     write_report_xlsx(report, path)
-    result = subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        capture_output=True,
-        timeout=240,
-        check=False,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin:/usr/local/bin"},
-    )
-    assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "report.pdf"
-    assert pdf.exists()
-    assert pdf.read_bytes().startswith(b"%PDF")
+    assert _to_pdf(path).startswith(b"%PDF")
 
 
 def test_large_comparisons_list_only_significant_pairs_in_excel(make_class: MakeClass) -> None:
@@ -405,6 +391,19 @@ def _pdf_pages(pdf: bytes) -> int:
     # Page objects, not the /Pages tree nodes: the PDF LibreOffice writes is not compressed
     # at that level, so no PDF library is needed to count them.
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def _to_pdf(path: Path) -> bytes:
+    """``path`` printed to PDF by LibreOffice, with a profile of its own beside the file."""
+    result = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
+        capture_output=True,
+        timeout=240,
+        check=False,
+        env={"HOME": str(path.parent), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    return path.with_suffix(".pdf").read_bytes()
 
 
 def _soffice_or_skip() -> None:
@@ -477,16 +476,7 @@ def test_workbook_prints_one_block_per_page(make_class: MakeClass, tmp_path: Pat
     write_report_xlsx(report, path)
     workbook = load_workbook(path)
     blocks = sum(len(sheet.row_breaks.brk) + 1 for sheet in workbook.worksheets)
-    result = subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        capture_output=True,
-        timeout=240,
-        check=False,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin:/usr/local/bin"},
-    )
-    assert result.returncode == 0, result.stderr
-    pdf = (tmp_path / "report.pdf").read_bytes()
-    pages = _pdf_pages(pdf)
+    pages = _pdf_pages(_to_pdf(path))
     assert pages == blocks
     assert pages <= 13 + 3 * len(names)
     if shutil.which("pdftoppm") is None:
