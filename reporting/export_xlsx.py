@@ -120,6 +120,8 @@ class _Writer:
             cell.font = _BOLD
             cell.fill = _HEADER_FILL
             cell.alignment = _WRAP
+        # Headers wrap to two lines; rows written by openpyxl do not grow to fit by themselves.
+        self.sheet.row_dimensions[self.row].height = 30
         self.row += 1
         return self.row - 1
 
@@ -394,7 +396,7 @@ def _overview(sheet: Worksheet, report: Report) -> None:
                 writer.put(30, nps.high, NPS)
         writer.next()
     sheet.freeze_panes = f"C{header_row + 1}"
-    _widths(sheet, [5, 26, 8, *[9] * 7, 6, 9, 16, 18, *[8] * 5, 20, 16, *[10] * 11])
+    _widths(sheet, [5, 26, 8, *[9] * 6, 6, 8, 16, 18, *[8] * 5, 20, 16, *[10] * 10])
 
     # Chart data: shown bases only (a withheld figure must not be drawn as zero).
     writer.row += 1
