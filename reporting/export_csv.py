@@ -1,6 +1,8 @@
 """The released anonymous responses as CSV, one row per response, for researchers.
 
-Columns: ``class_id`` and the questionnaire's field ids (scored items, the recommendation item,
+Columns: ``class_id``, the class's ``project`` number and ``base`` name (readers know a class by
+those; both follow from the class, so they add nothing about a trainee), and the questionnaire's
+field ids (scored items, the recommendation item,
 choice items; multiple choices joined with ``;``). Never free text, never anything else.
 
 The small-cell rules hold here too, or the file would undo them: classes whose figures the report
@@ -81,7 +83,7 @@ def responses_csv(classes: Sequence[ClassInput], report: Report) -> str:
     columns = _columns(classes)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["class_id", *columns])
+    writer.writerow(["class_id", "project", "base", *columns])
     order = [c.id for base in report.programme.children for c in base.children]
     missing = set(by_id) - set(order)
     if missing:
@@ -93,7 +95,12 @@ def responses_csv(classes: Sequence[ClassInput], report: Report) -> str:
             continue
         shown = _shown_fields(data, group)
         rows = [
-            [class_id, *(_cell(answers.get(c)) if c in shown else "" for c in columns)]
+            [
+                class_id,
+                str(data.project),
+                data.base,
+                *(_cell(answers.get(c)) if c in shown else "" for c in columns),
+            ]
             for answers in data.answers
         ]
         writer.writerows(sorted(rows))

@@ -135,7 +135,10 @@ def test_csv_has_no_free_text_no_hidden_class_and_a_content_order(
     assert "这段文字绝不能出现在导出文件中" not in text
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
-    assert header[0] == "class_id"
+    assert header[:3] == ["class_id", "project", "base"]
+    by_id = {c.class_id: c for c in classes}
+    for row in rows[1:]:
+        assert row[1:3] == [str(by_id[row[0]].project), by_id[row[0]].base]
     assert "suggestions" not in header
     assert "gains" not in header
     assert {"recommend", "dissatisfied", "overall"} <= set(header)
