@@ -1,7 +1,9 @@
 """Survey windows: opening and closing classes, and closing them when their time is up.
 
 Closing a class releases its pool (``anonymity.release.release_class``): from then on its
-responses exist, shuffled and unlinkable, and nothing more can be submitted.
+responses exist, shuffled and unlinkable, and nothing more can be submitted. A questionnaire
+fewer than k trainees of the class answered releases nothing: its answers are destroyed unread
+and the class shows participation only.
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ class Closed:
     class_id: int
     name: str
     responses: int
+    #: Answer sets destroyed unread: their questionnaire had fewer than k of them.
+    withheld: int
     comments: int
+
+    def summary(self, k: int) -> str:
+        """What the close released, in Chinese, for staff and the CLI."""
+        text = f"发布 {self.responses} 份答卷、{self.comments} 条文字意见"
+        if self.withheld:
+            text += f"；另有 {self.withheld} 份答卷因同一问卷不足 {k} 份，未经开启即已销毁"
+        return text
 
 
 def open_class(db: Database, class_id: int, until: datetime | None, now: datetime) -> TrainingClass:
@@ -53,8 +64,9 @@ def open_class(db: Database, class_id: int, until: datetime | None, now: datetim
         return training_class
 
 
-def close_class(db: Database, secret: bytes, class_id: int, today: date) -> Closed:
-    """Close a class and release its pool, in one transaction (idempotent)."""
+def close_class(db: Database, secret: bytes, class_id: int, today: date, *, k: int) -> Closed:
+    """Close a class and release its pool, in one transaction (idempotent); a questionnaire
+    with fewer than ``k`` answer sets releases nothing."""
     with db.read() as session:
         training_class = session.get(TrainingClass, class_id)
         if training_class is None:
@@ -63,11 +75,13 @@ def close_class(db: Database, secret: bytes, class_id: int, today: date) -> Clos
         plan = class_plan(session, class_id)
         definitions = class_definitions(session, class_id)
     text_fields = {f for d in definitions for f in scoring_rules(d, plan).text_items}
-    result = release_class(db, secret, class_id, today, text_fields=text_fields)
-    return Closed(class_id, name, result.responses, result.comments)
+    result = release_class(db, secret, class_id, today, text_fields=text_fields, k=k)
+    return Closed(class_id, name, result.responses, result.withheld, result.comments)
 
 
-def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> list[Closed]:
+def close_expired(
+    db: Database, secret: bytes, now: datetime, today: date, *, k: int
+) -> list[Closed]:
     """Close every open class whose deadline has passed."""
     with db.read() as session:
         due = list(
@@ -79,7 +93,7 @@ def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> li
                 )
             )
         )
-    return [close_class(db, secret, class_id, today) for class_id in due]
+    return [close_class(db, secret, class_id, today, k=k) for class_id in due]
 
 
 class ExpiryWatch:
@@ -89,7 +103,8 @@ class ExpiryWatch:
     a deadline honoured within a few seconds is what people expect.
     """
 
-    def __init__(self, interval: float = 5.0) -> None:
+    def __init__(self, k: int, interval: float = 5.0) -> None:
+        self.k = k
         self.interval = interval
         self._next = 0.0
         self._lock = threading.Lock()
@@ -100,4 +115,4 @@ class ExpiryWatch:
             if time.monotonic() < self._next:
                 return
             self._next = time.monotonic() + self.interval
-        close_expired(db, secret, now, today)
+        close_expired(db, secret, now, today, k=self.k)

@@ -104,7 +104,6 @@ def class_close(app: AppContext, project: int | None, all_: bool, year: int | No
     if not ids:
         click.echo("没有需要关闭的培训班")
     for class_id in ids:
-        closed = close_class(app.db, app.settings.secret_key(), class_id, today_local())
-        click.echo(
-            f"{closed.name}：已关闭，发布 {closed.responses} 份答卷、{closed.comments} 条文字意见"
-        )
+        k = app.settings.report_k
+        closed = close_class(app.db, app.settings.secret_key(), class_id, today_local(), k=k)
+        click.echo(f"{closed.name}：已关闭，{closed.summary(k)}")

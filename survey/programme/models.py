@@ -138,5 +138,8 @@ class TrainingClass(Model):
     state: Mapped[str] = mapped_column(String(10), default="pending")
     #: Day the responses were released; the only time a response is tied to.
     released_on: Mapped[date | None] = mapped_column(Date, default=None)
+    #: How many trainees found their link already used and said "不是我提交的": a count with
+    #: no identity and no time (anonymity.contest).
+    contested: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     project: Mapped[Project] = relationship(back_populates="classes")

@@ -10,6 +10,7 @@ from importlib import resources
 import segno
 from jinja2 import Environment, select_autoescape
 
+from reporting.inert import inert_row
 from survey.slips.issue import Slip
 
 CSV_HEADER = ("项目序号", "项目名称", "承训基地", "学员姓名", "联系手机", "问卷链接", "问卷码")
@@ -21,7 +22,9 @@ def slips_csv(slips: Sequence[Slip]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     for s in slips:
-        writer.writerow((s.project_seq, s.project, s.base, s.name, s.mobile, s.link, s.code))
+        writer.writerow(
+            inert_row((s.project_seq, s.project, s.base, s.name, s.mobile, s.link, s.code))
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

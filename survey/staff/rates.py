@@ -57,6 +57,8 @@ class ClassRow:
     closes_at: datetime | None
     released_on: date | None
     rate: Rate
+    #: Trainees who said "不是我提交的" (anonymity.contest): a count, never who.
+    contested: int = 0
 
 
 @dataclass
@@ -142,6 +144,7 @@ def class_rows(
             closes_at=training_class.closes_at,
             released_on=training_class.released_on,
             rate=Rate(int(n_invited), int(n_responded)),
+            contested=training_class.contested,
         )
         for training_class, project, base, field_name, n_invited, n_responded in session.execute(
             query

@@ -67,8 +67,11 @@ def close_classes(
     class_ids: Sequence[int],
     now: datetime,
     today: date,
+    *,
+    k: int,
 ) -> list[WindowChange]:
-    """Close classes and release their answers as anonymous responses (irreversible)."""
+    """Close classes and release their answers as anonymous responses (irreversible); a
+    questionnaire with fewer than ``k`` answer sets in a class releases nothing."""
     require_ministry(principal)
     changes: list[WindowChange] = []
     for class_id in class_ids:
@@ -80,16 +83,11 @@ def close_classes(
         if state == "closed":
             changes.append(WindowChange(class_id, name, "早已关闭"))
             continue
-        closed = close_class(db, secret, class_id, today)
-        summary = f"{name}：发布 {closed.responses} 份答卷、{closed.comments} 条文字意见"
-        audit(db, principal, "class_close", f"class:{class_id}", summary, now)
-        changes.append(
-            WindowChange(
-                class_id,
-                name,
-                f"已关闭，发布 {closed.responses} 份答卷、{closed.comments} 条文字意见",
-            )
+        closed = close_class(db, secret, class_id, today, k=k)
+        audit(
+            db, principal, "class_close", f"class:{class_id}", f"{name}：{closed.summary(k)}", now
         )
+        changes.append(WindowChange(class_id, name, f"已关闭，{closed.summary(k)}"))
     return changes
 
 

@@ -187,7 +187,7 @@ def test_nothing_is_issued_for_a_closed_class(world: StaffWorld) -> None:
     from survey.timezone import today_local
     from survey.windows import close_class
 
-    close_class(world.db, world.secret, world.class_a, today_local())
+    close_class(world.db, world.secret, world.class_a, today_local(), k=5)
     with world.client("base-a") as client:
         response = client.get(f"/staff/classes/{world.class_a}/slips")
         assert response.status_code == 409

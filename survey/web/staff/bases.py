@@ -16,6 +16,7 @@ from litestar.params import Body, FromQuery
 from litestar.response import Response, Template
 from sqlalchemy import select
 
+from reporting.inert import inert_row
 from survey.errors import UserError
 from survey.programme.models import TrainingClass
 from survey.roster.cells import parse_mobile
@@ -56,9 +57,9 @@ def reminders_csv(slips: list[Slip], deadline: str) -> bytes:
         message = (
             f"【职教国培】{slip.name}老师您好：{slip.project}的匿名评价问卷"
             f"{'将于 ' + deadline + ' 截止' if deadline != '—' else '正在进行'}，"
-            f"请点击 {slip.link} 填写（约 5 分钟，匿名）。此前的链接已失效。"
+            f"请点击 {slip.link} 填写（约 {slip.minutes} 分钟，匿名）。此前的链接已失效。"
         )
-        writer.writerow((slip.name, slip.mobile, slip.link, slip.code, message))
+        writer.writerow(inert_row((slip.name, slip.mobile, slip.link, slip.code, message)))
     # A BOM so that Excel on a Chinese Windows opens the file without mojibake.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
