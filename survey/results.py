@@ -11,7 +11,7 @@ same whoever looks.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from anonymity.models import Response
 from questionnaires.scoring import scoring_rules
 from reporting import ClassInput, Report, ReportSettings, build_report
+from reporting.wording import QUESTIONNAIRE_LABELS
 from survey.db.engine import Database
 from survey.instruments.store import class_definitions, class_plan
 from survey.programme.models import Project, TrainingClass
@@ -29,7 +30,7 @@ from survey.staff.models import CommentReview
 from survey.staff.review import published_comments
 
 #: The questionnaires a report can be about, with their Chinese names, in display order.
-QUESTIONNAIRES: dict[str, str] = {"satisfaction": "满意度调查", "teaching": "评教"}
+QUESTIONNAIRES: dict[str, str] = QUESTIONNAIRE_LABELS
 #: Reports kept per process: a report costs up to a second, and pages ask for it often.
 CACHE_SIZE = 8
 
@@ -54,7 +55,8 @@ def class_inputs(
         .join(Project, TrainingClass.project_id == Project.id)
         .where(Project.programme_id == programme_id, TrainingClass.state == "closed")
         .order_by(Project.seq, TrainingClass.id)
-    )
+    ).all()
+    classes_per_project = Counter(project.id for _, project in closed)
     for training_class, project in closed:
         definition = next(
             (d for d in class_definitions(session, training_class.id) if d.key == questionnaire),
@@ -85,7 +87,10 @@ def class_inputs(
                 answers=answers,
                 rules=rules,
                 plan=plan if plan.courses else None,
-                name=f"{project.seq}. {training_class.name}",
+                # Readers know a class by its project and base; the class's own name only
+                # tells apart several classes of one project.
+                name=f"{project.seq}. {project.name}（{project.base.name}）"
+                + (f"·{training_class.name}" if classes_per_project[project.id] > 1 else ""),
                 comments=tuple(comments),
                 contested=training_class.contested,
             )
