@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from anonymity.answers import split_free_text
 from anonymity.errors import AnonymityError
@@ -63,6 +64,7 @@ def release_class(
     today: date,
     *,
     text_fields: Collection[str],
+    before_commit: Callable[[Session, ReleaseResult], None] | None = None,
 ) -> ReleaseResult:
     """Close the class and release its pool, shuffled, in one transaction.
 
@@ -71,7 +73,8 @@ def release_class(
     purpose: forgetting it would release texts joined to their author's ratings.
 
     Sets the class's ``state`` to "closed" and ``released_on`` to ``today``. Idempotent: a
-    closed class with an empty pool is left unchanged. Raises ``UnknownClassError``,
+    closed class with an empty pool is left unchanged. ``before_commit`` runs inside the release
+    transaction once its counts are known (the caller's audit entry), so both commit or neither. Raises ``UnknownClassError``,
     ``RetryLaterError`` (nothing written), or ``SealError`` if a pool entry does not open (then
     nothing is released: an operator must look at the pool).
     """
@@ -133,17 +136,22 @@ def release_class(
             # it ever fail to, an unreleased answer stays in the pool rather than being lost.
             released = [entry_id for entry_id, _, _ in pool]
             connection.execute(delete(PoolEntry).where(PoolEntry.id.in_(released)))
-        # Drafts of tokens never used can no longer be submitted; sealed or not, drop them.
+        # Tokens never used can no longer be submitted: drop their drafts and sealed copies.
         connection.execute(
             update(Token)
-            .where(Token.class_id == class_id, Token.draft.is_not(None))
-            .values(draft=None)
+            .where(
+                Token.class_id == class_id,
+                or_(Token.draft.is_not(None), Token.sealed_token.is_not(None)),
+            )
+            .values(draft=None, sealed_token=None)
         )
         connection.execute(
             update(TrainingClass)
             .where(TrainingClass.id == class_id)
             .values(state="closed", released_on=today)
         )
+        if before_commit is not None:
+            before_commit(session, ReleaseResult(len(responses), len(comments), scrubbed=True))
     scrubbed = True
     if pool and not db.is_sqlite:
         scrubbed = _vacuum_pool(db)

@@ -180,7 +180,7 @@ def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
     slips = issue_slips(db, settings.secret_key(), settings.public_url, ids)
     slip_file = settings.data_dir / "demo" / "slips-project-1.html"
     slip_file.write_text(slips_html(slips, "演示：第 1 项项目问卷纸条"), encoding="utf-8")
-    yield f"第 1 项项目的 {len(slips)} 张可打印纸条：{slip_file}（每次运行 make demo 都会重新发放）"
+    yield f"第 1 项项目的 {len(slips)} 张可打印纸条：{slip_file}（再次运行 make demo 时链接不变）"
     yield "可以直接打开的学员链接（每个链接只能提交一次）："
     for slip in slips[:3]:
         yield f"  {slip.name}：{slip.link}"

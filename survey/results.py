@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from anonymity.models import Response
@@ -26,6 +26,7 @@ from survey.instruments.store import class_definitions, class_plan
 from survey.programme.models import Project, TrainingClass
 from survey.roster.models import Trainee
 from survey.staff.models import CommentReview
+from survey.staff.rates import NO_ONE, class_rates
 from survey.staff.review import published_comments
 
 #: The questionnaires a report can be about, with their Chinese names, in display order.
@@ -38,16 +39,7 @@ def class_inputs(
     session: Session, programme_id: int, questionnaire: str, k: int
 ) -> list[ClassInput]:
     """One input per closed class of the programme that asked ``questionnaire``."""
-    counts = {
-        class_id: (int(invited), int(responded or 0))
-        for class_id, invited, responded in session.execute(
-            select(
-                Trainee.class_id,
-                func.count(),
-                func.sum(case((Trainee.responded.is_(True), 1), else_=0)),
-            ).group_by(Trainee.class_id)
-        )
-    }
+    counts = class_rates(session)
     inputs: list[ClassInput] = []
     closed = session.execute(
         select(TrainingClass, Project)
@@ -72,15 +64,15 @@ def class_inputs(
                 )
             )
         )
-        invited, responded = counts.get(training_class.id, (0, 0))
+        rate = counts.get(training_class.id, NO_ONE)
         comments = published_comments(session, training_class.id, k, definition.version) or []
         inputs.append(
             ClassInput(
                 class_id=str(training_class.id),
                 project=project.seq,
                 base=project.base.name,
-                invited=invited,
-                responded=responded,
+                invited=rate.invited,
+                responded=rate.responded,
                 version=definition.version,
                 answers=answers,
                 rules=rules,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from anonymity.release import release_class
+from anonymity.release import ReleaseResult, release_class
 from questionnaires.scoring import scoring_rules
 from survey.db.engine import Database
 from survey.errors import UserError
@@ -33,28 +35,46 @@ class Closed:
 
 
 def open_class(db: Database, class_id: int, until: datetime | None, now: datetime) -> TrainingClass:
-    """Open a pending class (or change the deadline of an open one) until ``until``.
+    """Open a pending class (or change the deadline of an open one) in a transaction of its own;
+    see :func:`open_class_in`."""
+    with db.write() as session:
+        return open_class_in(session, class_id, until, now)
+
+
+def open_class_in(
+    session: Session, class_id: int, until: datetime | None, now: datetime
+) -> TrainingClass:
+    """Open a pending class (or change the deadline of an open one) until ``until``, in the
+    caller's transaction.
 
     The first opening binds the class's questionnaire versions and so freezes them and its plan.
     """
     if until is not None and as_utc(until) <= as_utc(now):
         raise UserError("截止时间必须晚于现在")
-    with db.write() as session:
-        training_class = session.get(TrainingClass, class_id)
-        if training_class is None:
-            raise UserError(f"培训班 {class_id} 不存在")
-        if training_class.state == "closed":
-            raise UserError(f"{training_class.name} 已经关闭并发布了结果，不能重新开放")
-        bind_instruments(session, class_id)
-        if training_class.state == "pending":
-            training_class.state = "open"
-            training_class.opens_at = now
-        training_class.closes_at = until
-        return training_class
+    training_class = session.get(TrainingClass, class_id)
+    if training_class is None:
+        raise UserError(f"培训班 {class_id} 不存在")
+    if training_class.state == "closed":
+        raise UserError(f"{training_class.name} 已经关闭并发布了结果，不能重新开放")
+    bind_instruments(session, class_id)
+    if training_class.state == "pending":
+        training_class.state = "open"
+        training_class.opens_at = now
+    training_class.closes_at = until
+    return training_class
 
 
-def close_class(db: Database, secret: bytes, class_id: int, today: date) -> Closed:
-    """Close a class and release its pool, in one transaction (idempotent)."""
+def close_class(
+    db: Database,
+    secret: bytes,
+    class_id: int,
+    today: date,
+    before_commit: Callable[[Session, Closed], None] | None = None,
+) -> Closed:
+    """Close a class and release its pool, in one transaction (idempotent).
+
+    ``before_commit`` runs inside that transaction with what was released (an audit entry).
+    """
     with db.read() as session:
         training_class = session.get(TrainingClass, class_id)
         if training_class is None:
@@ -63,8 +83,19 @@ def close_class(db: Database, secret: bytes, class_id: int, today: date) -> Clos
         plan = class_plan(session, class_id)
         definitions = class_definitions(session, class_id)
     text_fields = {f for d in definitions for f in scoring_rules(d, plan).text_items}
-    result = release_class(db, secret, class_id, today, text_fields=text_fields)
-    return Closed(class_id, name, result.responses, result.comments)
+
+    def closed(result: ReleaseResult) -> Closed:
+        return Closed(class_id, name, result.responses, result.comments)
+
+    hook = None
+    if before_commit is not None:
+        audit_hook = before_commit
+
+        def hook(session: Session, result: ReleaseResult) -> None:
+            audit_hook(session, closed(result))
+
+    result = release_class(db, secret, class_id, today, text_fields=text_fields, before_commit=hook)
+    return closed(result)
 
 
 def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> list[Closed]:

@@ -88,8 +88,10 @@ def test_invalid_and_tampered_links(programme_db: Database, tmp_path: Path) -> N
         assert "zjgp_t" not in response.headers.get("set-cookie", "")
         assert client.get("/s").status_code == 200  # no session: asks for the link or code
         assert "请从您的专属链接进入" in client.get("/s").text
-        # Re-issuing kills the old link.
-        issue_slips(db, settings.secret_key(), settings.public_url, trainee_ids[:1])
+        # Exporting again keeps the link; only a replacement kills it.
+        (again,) = issue_slips(db, settings.secret_key(), settings.public_url, trainee_ids[:1])
+        assert again.link == slip.link
+        issue_slips(db, settings.secret_key(), settings.public_url, trainee_ids[:1], replace=True)
         client.get(path)
         assert client.get("/s").status_code == 404
 

@@ -11,10 +11,10 @@ from litestar.params import Body, FromQuery, QueryParameter
 from litestar.response import Template
 
 from survey.errors import UserError
+from survey.services.windows import classes_in_state, close_classes, open_classes
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import ACTIONS, entries
 from survey.staff.rates import by_base, class_rows, total
-from survey.staff.windows import classes_in_state, close_classes, open_classes
 from survey.timezone import format_local, now, parse_local, today_local
 from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.pages import PathId, current_programme, page, visible_class

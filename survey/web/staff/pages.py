@@ -37,6 +37,7 @@ def navigation(principal: Principal, active: str) -> list[NavItem]:
         items = [
             ("/staff/overview", "总览"),
             ("/staff/windows", "开关问卷"),
+            ("/staff/reminders", "催办请求"),
             ("/staff/roster", "导入名单"),
             ("/staff/roster/summary", "名额汇总"),
             ("/staff/review", "文字意见审核"),
@@ -46,7 +47,7 @@ def navigation(principal: Principal, active: str) -> list[NavItem]:
     elif principal.role == "base":
         items = [(principal.home, "本基地")]
     else:
-        items = [(principal.home, "本省学员")]
+        items = [(principal.home, "本省学员"), ("/staff/reminders", "催办请求")]
     return [NavItem(href, label, href == active) for href, label in items]
 
 
