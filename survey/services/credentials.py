@@ -288,7 +288,7 @@ def pending_requests(session: Session, province_id: int | None = None) -> list[P
             requested_by=request.requested_by,
             outstanding=request.outstanding,
         )
-        for request, training_class in session.execute(query).tuples()
+        for request, training_class in session.execute(query)
     ]
 
 

@@ -114,7 +114,7 @@ def class_rates(session: Session) -> dict[int, Rate]:
         class_id: Rate(int(invited), int(responded))
         for class_id, invited, responded in session.execute(
             select(Trainee.class_id, *rate_columns()).group_by(Trainee.class_id)
-        ).tuples()
+        )
     }
 
 
@@ -199,5 +199,5 @@ def province_rows(session: Session, class_ids: Sequence[int]) -> list[ProvinceRo
     )
     return [
         ProvinceRow(pid, short, name, Rate(int(n), int(r)))
-        for pid, short, name, n, r in session.execute(query).tuples()
+        for pid, short, name, n, r in session.execute(query)
     ]
