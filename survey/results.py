@@ -31,6 +31,9 @@ from survey.staff.review import published_comments
 
 #: The questionnaires a report can be about, with their Chinese names, in display order.
 QUESTIONNAIRES: dict[str, str] = {"satisfaction": "满意度调查", "teaching": "评教"}
+#: The mark a class's name carries in every report, workbook and JSON once the ministry let
+#: its base hand out the paper slips (the base may then have held live links).
+BASE_SLIPS_MARK = "承训基地发放纸条"
 #: Reports kept per process: a report costs up to a second, and pages ask for it often.
 CACHE_SIZE = 8
 
@@ -77,7 +80,8 @@ def class_inputs(
                 answers=answers,
                 rules=rules,
                 plan=plan if plan.courses else None,
-                name=f"{project.seq}. {training_class.name}",
+                name=f"{project.seq}. {training_class.name}"
+                + (f"（{BASE_SLIPS_MARK}）" if training_class.base_held_slips else ""),
                 comments=tuple(comments),
             )
         )
