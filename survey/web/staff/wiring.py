@@ -17,7 +17,7 @@ from survey.web.staff.links import LinksController
 from survey.web.staff.ministry import MinistryController
 from survey.web.staff.provinces import ProvinceController
 from survey.web.staff.results import ResultsController
-from survey.web.staff.review import ReviewController
+from survey.web.staff.review_pages import ReviewController
 from survey.web.staff.roster import RosterController
 
 CSRF_COOKIE = "zjgp_csrf"
