@@ -21,6 +21,7 @@ from survey.db.engine import Database
 from survey.errors import UserError
 from survey.instruments.store import bind_instruments, class_definitions, class_plan
 from survey.programme.models import TrainingClass
+from survey.staff.audit import record
 from survey.timezone import as_utc
 
 
@@ -98,8 +99,12 @@ def close_class(
     return closed(result)
 
 
+#: The actor the audit log names when a class closes itself at its deadline.
+DEADLINE_ACTOR = "系统（截止时间已到）"
+
+
 def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> list[Closed]:
-    """Close every open class whose deadline has passed."""
+    """Close every open class whose deadline has passed, each audited in its release."""
     with db.read() as session:
         due = list(
             session.scalars(
@@ -110,7 +115,15 @@ def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> li
                 )
             )
         )
-    return [close_class(db, secret, class_id, today) for class_id in due]
+
+    def audited(session: Session, closed: Closed) -> None:
+        summary = (
+            f"{closed.name}：截止时间已到，自动关闭，"
+            f"发布 {closed.responses} 份答卷、{closed.comments} 条文字意见"
+        )
+        record(session, DEADLINE_ACTOR, "class_close", f"class:{closed.class_id}", summary, now)
+
+    return [close_class(db, secret, class_id, today, before_commit=audited) for class_id in due]
 
 
 class ExpiryWatch:

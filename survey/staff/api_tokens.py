@@ -43,7 +43,9 @@ def create_token(db: Database, secret: bytes, name: str, label: str, now: dateti
                 revoked=False,
             )
         )
-        record(session, cli_actor(), "token_create", f"user:{user.id}", f"{user.name}：{label}", now)
+        record(
+            session, cli_actor(), "token_create", f"user:{user.id}", f"{user.name}：{label}", now
+        )
     return token
 
 

@@ -18,8 +18,9 @@ from anonymity.tokens import unsign_link
 from survey.db.engine import Database
 from survey.programme.models import TrainingClass
 from survey.settings import Settings
+from survey.staff.models import AuditEntry
 from survey.timezone import format_local, now, parse_local, today_local
-from survey.windows import close_expired, open_class
+from survey.windows import DEADLINE_ACTOR, close_expired, open_class
 from tests.cli import CliRun, run_cli
 from tests.helpers import add_trainees
 
@@ -216,6 +217,13 @@ def test_a_class_closes_itself_when_its_deadline_passes(programme_db: Database) 
     )
     assert [c.class_id for c in closed] == [class_id]
     assert state_of(programme_db, class_id).state == "closed"
+    # Audited with the release, once, though a second check comes along.
+    close_expired(programme_db, SECRET.encode(), start + timedelta(minutes=7), today_local())
+    with programme_db.read() as session:
+        entries = list(session.scalars(select(AuditEntry)))
+    assert [(e.action, e.user_name, e.target) for e in entries] == [
+        ("class_close", DEADLINE_ACTOR, f"class:{class_id}")
+    ]
 
 
 def test_any_cli_call_closes_a_class_past_its_deadline(
