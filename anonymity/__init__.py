@@ -40,7 +40,8 @@ Draft.
 Submit.
     One transaction (:func:`~anonymity.submission.submit`): a conditional UPDATE spends the
     token (exactly one of two concurrent submits wins), unlinks it from the roster and drops
-    its draft and sealed copy; the roster entry is marked responded with no time; each answer sheet enters the
+    its draft and sealed copy; the roster entry is marked responded with no time; each answer
+    sheet enters the
     pool sealed with AES-256-GCM, bound to class and questionnaire version, padded to 16 KiB
     buckets so its size says nothing (:mod:`anonymity.sealing`), in canonical form so neither
     size nor key order carries a per-person fingerprint (:mod:`anonymity.answers`). A busy,

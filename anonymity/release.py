@@ -74,7 +74,8 @@ def release_class(
 
     Sets the class's ``state`` to "closed" and ``released_on`` to ``today``. Idempotent: a
     closed class with an empty pool is left unchanged. ``before_commit`` runs inside the release
-    transaction once its counts are known (the caller's audit entry), so both commit or neither. Raises ``UnknownClassError``,
+    transaction once its counts are known (the caller's audit entry), so both commit or neither.
+    Raises ``UnknownClassError``,
     ``RetryLaterError`` (nothing written), or ``SealError`` if a pool entry does not open (then
     nothing is released: an operator must look at the pool).
     """
