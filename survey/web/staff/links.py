@@ -7,13 +7,12 @@ audit are :mod:`survey.services.credentials`; these handlers read the form and r
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Response, Template
 from sqlalchemy.orm import Session
 
@@ -37,10 +36,9 @@ from survey.staff.rates import ClassRow, class_rows
 from survey.timezone import now
 from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.downloads import CSV, attachment
-from survey.web.staff.pages import PathId, page
+from survey.web.staff.pages import Form, PathId, page
 from survey.web.state import state_db, state_secret, state_settings
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 FORMATS = {"html": "打印纸条", "csv": "短信/微信名单（CSV）"}
 
 

@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery, QueryParameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from survey.errors import UserError
@@ -17,10 +16,9 @@ from survey.staff.audit import ACTIONS, entries
 from survey.staff.rates import by_base, class_rows, total
 from survey.timezone import format_local, now, parse_local, today_local
 from survey.web.staff.auth import staff_dependencies
-from survey.web.staff.pages import PathId, current_programme, page, visible_class
+from survey.web.staff.pages import Form, PathId, current_programme, page, visible_class
 from survey.web.state import state_db, state_secret, state_settings
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AUDIT_PAGE = 100
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import PathParameter
+from litestar.params import Body, PathParameter
 from litestar.response import Template
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,8 @@ from survey.staff.rates import ClassRow, class_rows
 MAX_ID = 2**31 - 1
 #: A numeric id in a path.
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+#: A staff form's fields.
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 @dataclass(frozen=True)
