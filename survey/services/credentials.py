@@ -224,6 +224,9 @@ def request_reminder(db: Database, actor: Principal, class_id: int, now: datetim
         training_class = session.get(TrainingClass, class_id)
         if training_class is None:
             raise UnknownClassError(f"培训班 {class_id} 不存在")
+        # Only a base asks: the ministry and the provinces send reminders themselves.
+        if actor.role != "base":
+            raise AccessDenied
         require_base(actor, training_class.project.base_id)
         if training_class.state != "open":
             raise UserError("本班问卷未在开放中，不能催办")

@@ -102,7 +102,7 @@ def routes(w: StaffWorld, comment: uuid.UUID) -> list[Route]:
         (f"/staff/classes/{a}/reminders", {B: 403}),
         (f"/staff/classes/{a}/base-slips", not_ministry),
         (f"/staff/classes/{b}/reminder-request", not_ministry),
-        (f"/staff/classes/{a}/reminder-request", {P: 403}),
+        (f"/staff/classes/{a}/reminder-request", {M: 403, P: 403}),
         (f"/staff/review/{b}/comments/{comment}", not_ministry),
         (f"/staff/review/{b}/finish", not_ministry),
         (f"/api/v1/classes/{a}/open", not_ministry),
