@@ -92,7 +92,10 @@ def test_invalid_and_tampered_links(programme_db: Database, tmp_path: Path) -> N
         (again,) = issue_slips(db, settings.secret_key(), settings.public_url, trainee_ids[:1])
         assert again.link == slip.link
         issue_slips(db, settings.secret_key(), settings.public_url, trainee_ids[:1], replace=True)
-        client.get(path)
+        dead = client.get(path)
+        # The page says the link was replaced and points to the new slip, not back to itself.
+        assert "补发" in dead.text
+        assert "原链接" not in dead.text
         assert client.get("/s").status_code == 404
 
 
