@@ -203,6 +203,7 @@ def test_a_base_asks_for_a_reminder_and_never_gets_the_list(world: StaffWorld) -
     with world.db.read() as session:
         assert session.scalar(select(func.count()).select_from(ReminderRequest)) == 1
     with world.client("ministry") as client:
+        assert "承训基地的催办请求 1 项" in client.get("/staff/overview").text
         waiting = client.get("/staff/reminders").text
         assert "9" in waiting
         assert f"/staff/classes/{world.class_a}/reminders" in waiting

@@ -10,6 +10,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from survey.errors import UserError
+from survey.services.credentials import pending_requests
 from survey.services.windows import classes_in_state, close_classes, open_classes
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import ACTIONS, entries
@@ -50,6 +51,7 @@ class MinistryController(Controller):
         with database.read() as session:
             programme = current_programme(session)
             rows = class_rows(session, programme.id)
+            requests = pending_requests(session)
         states = {
             state: sum(1 for r in rows if r.state == state)
             for state in ("pending", "open", "closed")
@@ -64,6 +66,7 @@ class MinistryController(Controller):
             total=total(rows),
             states=states,
             small=[r for r in rows if r.rate.invited < settings.report_k],
+            requests=requests,
             k=settings.report_k,
             checked_at=format_local(now()),
         )
