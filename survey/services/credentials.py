@@ -175,6 +175,8 @@ def replace_link(
     with retryable(), db.write() as session:
         query = select(Trainee).where(Trainee.mobile == number)
         if class_id is not None:
+            # Refused before the lookup: whether a mobile is on the roster is not for everyone.
+            link_scope(session, actor, class_id, paper=True)
             query = query.where(Trainee.class_id == class_id)
         if programme_id is not None:
             query = query.where(Trainee.programme_id == programme_id)
@@ -182,8 +184,6 @@ def replace_link(
         if province_id is not None:
             query = query.where(Trainee.province_id == province_id)
         trainee = session.scalar(query)
-        if class_id is not None:
-            link_scope(session, actor, class_id, paper=True)
         if trainee is None:
             raise ReplaceRefusedError(
                 "名单中没有这个手机号，请核对（名单由省级单位报送，需项目办导入）", 404
