@@ -36,7 +36,7 @@ class TokenStatus(StrEnum):
     LIVE = "live"
     #: Used to submit: a second visit sees "已提交".
     SPENT = "spent"
-    #: Never issued, replaced by a re-issue, or its class was deleted.
+    #: Never issued, replaced (补发, a lost slip), or its class was deleted.
     UNKNOWN = "unknown"
 
 

@@ -133,6 +133,7 @@ def test_results_say_the_base_held_the_slips(world: StaffWorld) -> None:
         workbook = load_workbook(io.BytesIO(client.get("/staff/results/satisfaction/xlsx").content))
         report = client.get(f"/api/v1/reports/satisfaction/classes/{world.class_b}").json()
         unmarked = client.get(f"/api/v1/reports/satisfaction/classes/{world.class_a}").json()
+        classes = {c["id"]: c for c in client.get("/api/v1/classes").json()}
     assert 'id="base-held-slips"' in page
     assert 'id="base-held-slips"' not in other
     cells = [
@@ -145,3 +146,5 @@ def test_results_say_the_base_held_the_slips(world: StaffWorld) -> None:
     assert sum("（承训基地发放纸条）" in cell for cell in cells) >= 1
     assert report["report"]["group"]["name"].endswith("（承训基地发放纸条）")
     assert "承训基地发放纸条" not in unmarked["report"]["group"]["name"]
+    assert classes[world.class_b]["base_held_slips"] is True
+    assert classes[world.class_a]["base_held_slips"] is False
