@@ -76,7 +76,7 @@ SECTIONS: list[tuple[str, str, list[str], str]] = [
     (
         "survey.services (the web handlers and the CLI call these)",
         "Each service takes the database and an actor (a staff `Principal`, or `cli_actor()`, "
-        "that is\n\"命令行（system user）\"), checks what the actor may do and writes its audit "
+        'that is\n"命令行（system user）"), checks what the actor may do and writes its audit '
         "entry in the same\ntransaction as the action.",
         [
             "survey.services.credentials:export_links",
