@@ -45,6 +45,11 @@ def reminders(client: Any, class_id: int) -> Any:
     return post_form(client, page, page, {})
 
 
+def reissue(client: Any, class_id: int, mobile: str | None) -> Any:
+    page = f"/staff/classes/{class_id}/reissue"
+    return post_form(client, page, page, {"mobile": mobile})
+
+
 def token_of(world: StaffWorld, link: str) -> str:
     return unsign_link(derive_keys(world.secret).link_signing, urlparse(link).path[3:])
 
@@ -112,12 +117,7 @@ def test_a_province_sends_its_own_trainees_links_only(world: StaffWorld) -> None
         remind = csv_rows(reminders(client, world.class_a))
         assert {row[1] for row in remind[1:]} == own
         # A trainee of another province is not the province's to replace.
-        refused = post_form(
-            client,
-            f"/staff/classes/{world.class_a}/reissue",
-            f"/staff/classes/{world.class_a}/reissue",
-            {"mobile": other},
-        )
+        refused = reissue(client, world.class_a, other)
         assert refused.status_code == 404
     (entry,) = [e for e in actions(world) if e.action == "slips_csv"]
     assert entry.user_name == "province-a"
@@ -131,32 +131,17 @@ def test_a_replacement_kills_only_that_link_and_says_so(world: StaffWorld) -> No
         mobile, name = trainee.mobile, trainee.name
     with world.client("ministry") as client:
         before = {row[4]: row[5] for row in csv_rows(export(client, world.class_a, "csv"))[1:]}
-        page = post_form(
-            client,
-            f"/staff/classes/{world.class_a}/reissue",
-            f"/staff/classes/{world.class_a}/reissue",
-            {"mobile": mobile},
-        )
+        page = reissue(client, world.class_a, mobile)
         assert page.status_code == 200
         assert page.text.count('class="slip"') == 1
         assert name in page.text
         assert "原来的链接和问卷码已作废" in page.text
         new_code = re.findall(r'class="code">([^<]+)<', page.text)[0]
         after = {row[4]: row[5] for row in csv_rows(export(client, world.class_a, "csv"))[1:]}
-        malformed = post_form(
-            client,
-            f"/staff/classes/{world.class_a}/reissue",
-            f"/staff/classes/{world.class_a}/reissue",
-            {"mobile": "12345"},
-        )
+        malformed = reissue(client, world.class_a, "12345")
         assert malformed.status_code == 400
         submit_for(world.db, world.secret, world.class_a, world.trainees_a[:1])
-        answered = post_form(
-            client,
-            f"/staff/classes/{world.class_a}/reissue",
-            f"/staff/classes/{world.class_a}/reissue",
-            {"mobile": mobile},
-        )
+        answered = reissue(client, world.class_a, mobile)
         assert answered.status_code == 409
         assert "已经提交" in answered.text
     old = token_of(world, before[mobile])
