@@ -49,9 +49,11 @@ class TokenState:
     class_id: int | None = None
     #: The class's ``TrainingClass.state`` ("pending", "open", "closed"); None if unknown.
     class_state: str | None = None
-    #: The opened draft of a live token (None without one, or when it does not open): read in
-    #: the same query, because every trainee page needs both.
+    #: The opened draft of a live token on the asking device (None without one, or when it
+    #: does not open): read in the same query, because every trainee page needs both.
     draft: Answers | None = None
+    #: A draft exists that the asking device cannot open: another device wrote it.
+    draft_elsewhere: bool = False
 
     @property
     def has_draft(self) -> bool:
@@ -158,10 +160,11 @@ _OPEN_TOKEN = (
 )
 
 
-def open_token(db: Database, secret: bytes, token: str) -> TokenState:
-    """The state of ``token`` and its class; reads only, never spends.
+def open_token(db: Database, secret: bytes, token: str, device: str | None = None) -> TokenState:
+    """The state of ``token`` and its class, and its draft as ``device`` sees it; reads only.
 
     A text that is not a well-formed token is reported unknown without a database lookup.
+    Without ``device`` the draft is not opened.
     """
     if not is_token(token):
         return _UNKNOWN
@@ -172,9 +175,13 @@ def open_token(db: Database, secret: bytes, token: str) -> TokenState:
     if row is None:
         return _UNKNOWN
     spent, class_id, class_state, sealed = row
+    draft = None
+    if sealed is not None and device is not None:
+        draft = open_draft_or_none(keys, token, device, class_id, sealed)
     return TokenState(
         status=TokenStatus.SPENT if spent else TokenStatus.LIVE,
         class_id=class_id,
         class_state=class_state,
-        draft=None if sealed is None else open_draft_or_none(keys, token, class_id, sealed),
+        draft=draft,
+        draft_elsewhere=sealed is not None and device is not None and draft is None,
     )

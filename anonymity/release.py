@@ -16,21 +16,27 @@ What then cannot link a response to its author, and why:
 * a response carries its class, questionnaire version and the release date, not a time;
 * comments are shuffled independently of responses, so position does not join them either;
 * the pool rows are deleted in the same transaction and their bytes scrubbed: SQLite overwrites
-  deleted content (``secure_delete``, checked here) and PostgreSQL's pool table is vacuumed
-  right after the commit (``VACUUM`` cannot run inside a transaction).
+  deleted content (``secure_delete``, checked here) and checkpoints its write-ahead log with
+  TRUNCATE, PostgreSQL rewrites the pool and token tables (VACUUM FULL) right after the commit
+  (neither can run inside a transaction).
+
+A questionnaire that fewer than ``k`` trainees of the class answered releases nothing: its sealed
+answer sets are deleted unread, free text included. Everyone can see who responded (the
+roster's flag, the reminder list), so released rows of a class of one or two would be their
+answers by name; destroyed, the class shows participation only.
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from collections import Counter
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from anonymity.answers import split_free_text
@@ -41,6 +47,7 @@ from anonymity.models import Comment, PoolEntry, Response, Token
 from anonymity.retry import retryable
 from anonymity.sealing import open_submission
 from survey.db.engine import Database
+from survey.db.scrub import forget_deleted
 from survey.programme.models import TrainingClass
 
 
@@ -50,10 +57,13 @@ class ReleaseResult:
 
     #: Answer sets released as responses.
     responses: int
+    #: Answer sets deleted unread because their questionnaire had fewer than k of them.
+    withheld: int
     #: Free-text answers released as comments.
     comments: int
-    #: Whether the deleted pool rows were scrubbed (SQLite secure_delete, PostgreSQL VACUUM).
-    #: False only if VACUUM failed after the commit; the release itself stands.
+    #: Whether the deleted pool rows were scrubbed from the files (SQLite: secure_delete and a
+    #: TRUNCATE checkpoint; PostgreSQL: VACUUM FULL). False only if that failed after the
+    #: commit (a reader held the checkpoint back, a lock timed out); the release itself stands.
     scrubbed: bool
 
 
@@ -64,21 +74,25 @@ def release_class(
     today: date,
     *,
     text_fields: Collection[str],
+    k: int,
     before_commit: Callable[[Session, ReleaseResult], None] | None = None,
 ) -> ReleaseResult:
     """Close the class and release its pool, shuffled, in one transaction.
 
     ``text_fields`` are the field ids of free-text items of the class's questionnaires (the
     union of ``ScoringRules.text_items``); they are split off into comments. It is required on
-    purpose: forgetting it would release texts joined to their author's ratings.
+    purpose: forgetting it would release texts joined to their author's ratings. ``k`` is the
+    smallest number of answer sets of one questionnaire that is released (the report's k);
+    required for the same reason.
 
     Sets the class's ``state`` to "closed" and ``released_on`` to ``today``. Idempotent: a
     closed class with an empty pool is left unchanged. ``before_commit`` runs inside the release
     transaction once its counts are known (the caller's audit entry), so both commit or neither.
-    Raises ``UnknownClassError``,
-    ``RetryLaterError`` (nothing written), or ``SealError`` if a pool entry does not open (then
-    nothing is released: an operator must look at the pool).
+    Raises ``UnknownClassError``, ``RetryLaterError`` (nothing written), or ``SealError`` if a
+    pool entry does not open (then nothing is released: an operator must look at the pool).
     """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
     if isinstance(today, datetime):
         # A datetime would store the moment of release: a date is all a response may carry.
         raise TypeError("the release date must be a date, not a datetime")
@@ -96,10 +110,13 @@ def release_class(
             )
         ).all()
         if not pool and state == "closed":
-            return ReleaseResult(responses=0, comments=0, scrubbed=True)
+            return ReleaseResult(responses=0, withheld=0, comments=0, scrubbed=True)
+        sizes = Counter(version for _, version, _ in pool)
         responses: list[dict[str, Any]] = []
         comments: list[dict[str, Any]] = []
         for _, version, sealed in pool:
+            if sizes[version] < k:
+                continue  # never opened: deleted below with the rest of the pool
             answers = open_submission(keys, class_id, version, sealed)
             kept, free_texts = split_free_text(answers, texts)
             responses.append(
@@ -151,12 +168,17 @@ def release_class(
             .where(TrainingClass.id == class_id)
             .values(state="closed", released_on=today)
         )
+        result = ReleaseResult(
+            responses=len(responses),
+            withheld=len(pool) - len(responses),
+            comments=len(comments),
+            scrubbed=True,
+        )
         if before_commit is not None:
-            before_commit(session, ReleaseResult(len(responses), len(comments), scrubbed=True))
-    scrubbed = True
-    if pool and not db.is_sqlite:
-        scrubbed = _vacuum_pool(db)
-    return ReleaseResult(responses=len(responses), comments=len(comments), scrubbed=scrubbed)
+            before_commit(session, result)
+    if pool:
+        result = replace(result, scrubbed=forget_deleted(db, (PoolEntry, Token), full=True))
+    return result
 
 
 def _require_secure_delete(connection: Connection) -> None:
@@ -167,15 +189,3 @@ def _require_secure_delete(connection: Connection) -> None:
     # here (it is a per-connection setting, allowed inside a transaction).
     if connection.exec_driver_sql("PRAGMA secure_delete=ON").scalar() != 1:
         raise AnonymityError("SQLite secure_delete cannot be enabled; refusing to release")
-
-
-def _vacuum_pool(db: Database) -> bool:
-    """VACUUM the pool table on PostgreSQL, outside any transaction, so dead rows are reclaimed."""
-    table = db.engine.dialect.identifier_preparer.quote(PoolEntry.__tablename__)
-    try:
-        with db.engine.connect() as raw:
-            autocommit = raw.execution_options(isolation_level="AUTOCOMMIT")
-            autocommit.exec_driver_sql(f"VACUUM {table}")
-    except DBAPIError:
-        return False
-    return True

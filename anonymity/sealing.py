@@ -146,34 +146,45 @@ def open_submission(
         raise SealError("the sealed value is not an answer set") from None
 
 
-def draft_key(keys: Keys, token: str) -> bytes:
-    """The key of a token's draft: HKDF over the token, salted with the server's draft salt."""
+def draft_key(keys: Keys, token: str, device: str) -> bytes:
+    """The key of a token's draft on one device: HKDF over the token and the device secret.
+
+    Salted with the server's draft salt, so a draft needs the token, the device that wrote it
+    and the server together: another holder of the link cannot read it.
+    """
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=keys.draft_salt, info=_DRAFT_KEY_LABEL)
-    return hkdf.derive(token.encode("ascii"))
+    # A token is base-32 and a device secret base64url: "." cannot occur in either.
+    return hkdf.derive(f"{token}.{device}".encode("ascii"))
 
 
-def seal_draft(keys: Keys, token: str, class_id: int, answers: Mapping[str, object]) -> bytes:
-    """Seal a draft under the token's own key."""
-    return seal(draft_key(keys, token), answer_sets.encode(answers), context("draft", class_id))
+def seal_draft(
+    keys: Keys, token: str, device: str, class_id: int, answers: Mapping[str, object]
+) -> bytes:
+    """Seal a draft under the key of the token on ``device``."""
+    return seal(
+        draft_key(keys, token, device), answer_sets.encode(answers), context("draft", class_id)
+    )
 
 
-def open_draft(keys: Keys, token: str, class_id: int, sealed: bytes) -> Answers:
+def open_draft(keys: Keys, token: str, device: str, class_id: int, sealed: bytes) -> Answers:
     """Open a draft sealed by :func:`seal_draft`; :class:`SealError` if it fails."""
-    plaintext = open_sealed(draft_key(keys, token), sealed, context("draft", class_id))
+    plaintext = open_sealed(draft_key(keys, token, device), sealed, context("draft", class_id))
     try:
         return answer_sets.decode(plaintext)
     except ValueError:
         raise SealError("the sealed value is not an answer set") from None
 
 
-def open_draft_or_none(keys: Keys, token: str, class_id: int, sealed: bytes) -> Answers | None:
-    """A draft, or None when it does not open (the secret changed, or the row was edited).
+def open_draft_or_none(
+    keys: Keys, token: str, device: str, class_id: int, sealed: bytes
+) -> Answers | None:
+    """A draft, or None when it does not open.
 
-    A draft that does not open is treated as absent: the trainee starts the sheet again, which
-    is all a draft is for.
+    It does not open on another device than the one that wrote it, after the server secret
+    changed, or when the row was edited; callers tell the trainee, who may start afresh.
     """
     try:
-        return open_draft(keys, token, class_id, sealed)
+        return open_draft(keys, token, device, class_id, sealed)
     except SealError:
         return None
 

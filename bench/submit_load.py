@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from anonymity.drafts import save_draft
+from anonymity.drafts import new_device_secret, save_draft
 from anonymity.issuing import issue_tokens
 from anonymity.keys import derive_keys
 from anonymity.tokens import sign_cookie
@@ -32,11 +32,13 @@ from survey.programme.loader import bundled_source, load_programme
 from survey.programme.models import Programme, Province, TrainingClass
 from survey.roster.models import Trainee
 from survey.timezone import now
-from survey.web.trainee import COOKIE
+from survey.web.trainee import COOKIE, DEVICE_COOKIE
 from survey.windows import open_class
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-" + "0123456789abcdef" * 3
+#: The device all drafts were written on (one phone per trainee would change nothing here).
+DEVICE = new_device_secret()
 #: Delay between the arrivals of two clients (64 clients: all connected after 0.3 s).
 RAMP_UP_SECONDS = 0.005
 
@@ -97,7 +99,7 @@ def prepare_database(db: Database, secret: bytes, count: int) -> list[str]:
             for q in page.page.questions
             if q.show_if is None
         }
-        save_draft(db, secret, tokens[trainee_id], answers)
+        save_draft(db, secret, tokens[trainee_id], DEVICE, answers)
         cookies.append(sign_cookie(keys.cookie_signing, tokens[trainee_id]))
     return cookies
 
@@ -174,7 +176,8 @@ class _Connection:
             self.writer.write(
                 (
                     "POST /s/submit HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    f"Cookie: {COOKIE}={cookie}\r\nContent-Length: 0\r\n\r\n"
+                    f"Cookie: {COOKIE}={cookie}; {DEVICE_COOKIE}={DEVICE}\r\n"
+                    "Content-Length: 0\r\n\r\n"
                 ).encode()
             )
             await self.writer.drain()

@@ -70,8 +70,10 @@ SECTIONS: list[tuple[str, str, list[str], str]] = [
         "survey → reporting",
         "",
         ["survey.results:class_inputs", "reporting.report:build_report"],
-        "The report is always built over the whole programme, so small-cell suppression is the "
-        "same\nwhoever looks.",
+        "`build_report` first applies the small-cell rule to each class\n"
+        "(`reporting.suppression.eligible_inputs`), so every statistic, including any added later,"
+        "\nsees only whole cells of at least k; a class's figures then depend on that class alone"
+        "\nand never change once published.",
     ),
     (
         "survey.services (the web handlers and the CLI call these)",

@@ -6,11 +6,15 @@ identified by its content hash (`Definition.version`), so nothing may change it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 ItemType: TypeAlias = Literal["likert5", "rating", "nps", "single", "multiple", "text", "matrix"]
+
+#: How a form posts a scale point: a canonical decimal integer.
+_POINT = re.compile(r"0|[1-9][0-9]{0,2}")
 
 #: Item types answered with one integer on a scale.
 SCALE_TYPES: frozenset[str] = frozenset({"likert5", "rating", "nps"})
@@ -78,27 +82,32 @@ class Condition:
     at_most: int | None = None
 
     def holds(self, answer: object) -> bool:
-        """Whether the condition is met by `answer` (the source item's validated answer).
+        """Whether the condition is met by `answer`, the source item's answer.
 
-        An unanswered source (None) never meets a condition, so follow-ups stay hidden until
-        the question they follow has been answered.
+        `answer` may be validated (int, str, list[str]) or what a form posts (a string, or a
+        list of strings): a page drawn again from what was just typed must show the same
+        follow-ups as one drawn from the draft. An unanswered source (None) never meets a
+        condition.
         """
         # bool is an int subclass; a stray True must not count as the answer 1.
         if answer is None or isinstance(answer, bool):
             return False
-        if isinstance(answer, int):
-            if self.values is not None:
-                return str(answer) in self.values
-            if self.at_least is not None and answer < self.at_least:
-                return False
-            return not (self.at_most is not None and answer > self.at_most)
-        if self.values is None:
-            return False
+        if isinstance(answer, list | tuple):
+            return any(isinstance(value, str | int) and self.holds(value) for value in answer)
         if isinstance(answer, str):
-            return answer in self.values
-        if isinstance(answer, list):
-            return any(isinstance(value, str) and value in self.values for value in answer)
-        return False
+            if self.values is not None:
+                return answer in self.values
+            # A posted scale point is its canonical decimal string; anything else is no point.
+            if not _POINT.fullmatch(answer):
+                return False
+            answer = int(answer)
+        if not isinstance(answer, int):
+            return False
+        if self.values is not None:
+            return str(answer) in self.values
+        if self.at_least is not None and answer < self.at_least:
+            return False
+        return not (self.at_most is not None and answer > self.at_most)
 
     def describe(self) -> str:
         """The condition in Chinese, e.g. "当 overall ≤ 2 时显示"."""

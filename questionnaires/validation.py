@@ -16,11 +16,11 @@ Rules, in short:
   bidirectional-override characters are rejected (they can disguise text for reviewers and
   cannot all be stored), the text is NFC-normalised and trimmed, then held to its length cap
   (counted in characters);
-- a question hidden by its condition is not asked, so whatever was submitted for it is
-  **dropped without error**: when a trainee changes the answer a follow-up depends on, the
-  browser may still send the hidden follow-up, and an error on an invisible question could
-  not be fixed. Dropping also keeps reports honest: a follow-up only has answers from those
-  it was shown to;
+- a follow-up whose condition is not met does not apply, so whatever was submitted for it is
+  **dropped without error**: the page shows every follow-up with the words saying when to
+  answer it (`questionnaires.followups`), and a trainee who answers one that does not apply,
+  or changes the answer it depends on, has nothing to correct. Dropping also keeps reports
+  honest: a follow-up only has answers from those it applied to;
 - a skippable matrix accepts a course either fully answered or left entirely blank (a trainee
   who missed a course says nothing about it); a partly answered course is an error.
 """
@@ -48,10 +48,15 @@ _MAX_KEY_SHOWN = 80
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """Either `answers` (when `errors` is empty) or `errors` (field → Chinese message)."""
+    """Either `answers` (when `errors` is empty) or `errors` (field → Chinese message).
+
+    `parsed` holds the answers that were valid on their own even when others were not: what
+    a draft keeps when a trainee leaves a page unfinished.
+    """
 
     answers: Answers = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    parsed: Answers = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -176,8 +181,8 @@ def _validate(
 
     _check_skipped_courses(questions, answers, errors)
     if errors:
-        return ValidationResult(errors=errors)
-    return ValidationResult(answers=answers)
+        return ValidationResult(errors=errors, parsed=answers)
+    return ValidationResult(answers=answers, parsed=answers)
 
 
 def _check_skipped_courses(

@@ -135,6 +135,7 @@ class GroupAcc:
 
     invited: int = 0
     responded: int = 0
+    contested: int = 0
     n: int = 0
     projects: set[int] = field(default_factory=set)
     versions: set[str] = field(default_factory=set)
@@ -151,6 +152,7 @@ class GroupAcc:
     def __iadd__(self, other: GroupAcc) -> GroupAcc:
         self.invited += other.invited
         self.responded += other.responded
+        self.contested += other.contested
         self.n += other.n
         self.projects |= other.projects
         self.versions |= other.versions
@@ -271,8 +273,11 @@ def class_accumulator(
         else:
             acc.items[key] = item_accumulator(scores, columns)
     acc.items.update(_single_items(scores, single))
+    answered = np.any(~np.isnan(scores.raw), axis=0).tolist()
     for dimension in rules.dimensions:
-        fields = tuple(item.field for item in dimension.items)
+        # Items the small-cell rule blanked in this class are not part of its dimension here:
+        # left in, their empty columns would leave no complete response for alpha.
+        fields = tuple(item.field for item in dimension.items if answered[scores.index[item.field]])
         matrix = any(item.course is not None for item in dimension.items)
         values = scores.dimension_scores[dimension.id]
         cross = (

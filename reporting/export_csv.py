@@ -3,10 +3,11 @@
 Columns: ``class_id`` and the questionnaire's field ids (scored items, the recommendation item,
 choice items; multiple choices joined with ``;``). Never free text, never anything else.
 
-The small-cell rules hold here too, or the file would undo them: classes whose figures the report
-withholds are left out entirely, and within a shown class an answer is left blank where the
-report withholds that item's figure for the class (e.g. an optional item only two trainees
-answered). Rows are sorted by their content within each class, so their order carries nothing
+The small-cell rule holds here too, or the file would undo it: the rows are exactly what the
+report's figures are computed from (:func:`reporting.suppression.eligible_inputs`), so a class
+with fewer than k responses has no row, and an answer is blank where its (class, item) cell was
+withheld (e.g. an optional item only two trainees answered, or only two left blank).
+Rows are sorted by their content within each class, so their order carries nothing
 beyond the answers themselves (not even the release order).
 """
 
@@ -18,9 +19,10 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from reporting.inert import inert, inert_row
 from reporting.inputs import Answer, ClassInput
-from reporting.model import GroupReport, Report
-from reporting.scores import pooled_key
+from reporting.model import Report
+from reporting.suppression import eligible_inputs
 
 __all__ = ["responses_csv", "write_responses_csv"]
 
@@ -37,65 +39,37 @@ def _columns(classes: Sequence[ClassInput]) -> list[str]:
     return list(columns)
 
 
-def _shown_fields(data: ClassInput, group: GroupReport) -> set[str]:
-    """Fields whose answers may be written for this class."""
-    shown: set[str] = set()
-    course_items = {
-        item.key: item
-        for course in (group.teaching.courses if group.teaching else ())
-        for item in course.items
-    }
-    for dimension in data.rules.dimensions:
-        for item in dimension.items:
-            if item.course is not None:
-                figure = course_items.get(item.field)
-                if figure is not None and figure.suppression is None:
-                    shown.add(item.field)
-                continue
-            pooled = group.item(pooled_key(item))
-            if pooled is not None and pooled.suppression is None:
-                shown.add(item.field)
-    if data.rules.nps_item is not None and group.nps is not None and group.nps.suppression is None:
-        shown.add(data.rules.nps_item)
-    for choice in group.choices:
-        if choice.suppression is None:
-            shown.add(choice.key)
-    return shown
-
-
 def _cell(value: Answer | None) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(value)
-    return str(value)
+        # Option ids come from the questionnaire file, which people write.
+        return inert(";".join(value))
+    return inert(str(value))
 
 
 def responses_csv(classes: Sequence[ClassInput], report: Report) -> str:
-    """The responses of ``classes`` as CSV text, applying ``report``'s small-cell rules.
+    """The responses of ``classes`` as CSV text, under the small-cell rule with ``report``'s k.
 
-    ``report`` must be the report built from these classes (its figures decide what is withheld);
-    a class missing from it raises ``ValueError``.
+    ``report`` must be the report built from these classes (it orders the rows); a class missing
+    from it raises ``ValueError``.
     """
-    by_id = {data.class_id: data for data in classes}
+
     columns = _columns(classes)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["class_id", *columns])
+    writer.writerow(inert_row(["class_id", *columns]))
     order = [c.id for base in report.programme.children for c in base.children]
-    missing = set(by_id) - set(order)
+    missing = {data.class_id for data in classes} - set(order)
     if missing:
         raise ValueError(f"classes not in the report: {sorted(missing)}")
+    # Exactly the answers every figure is computed from: the report's small-cell rule.
+    eligible = {data.class_id: data for data in eligible_inputs(classes, report.k)}
     for class_id in order:
-        group = report.training_class(class_id)
-        data = by_id.get(class_id)
-        if group is None or data is None or group.suppression is not None:
+        data = eligible.get(class_id)
+        if data is None:
             continue
-        shown = _shown_fields(data, group)
-        rows = [
-            [class_id, *(_cell(answers.get(c)) if c in shown else "" for c in columns)]
-            for answers in data.answers
-        ]
+        rows = [[class_id, *(_cell(answers.get(c)) for c in columns)] for answers in data.answers]
         writer.writerows(sorted(rows))
     return out.getvalue()
 

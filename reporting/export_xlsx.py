@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.export_json import DEFINITIONS
+from reporting.inert import inert
 from reporting.model import BaseRow, GroupReport, Report
 from reporting.stats.descriptive import MeanEstimate
 from reporting.stats.funnel import Funnel
@@ -82,16 +83,16 @@ class _Writer:
         self.row = 1
 
     def title(self, text: str) -> None:
-        self.sheet.cell(self.row, 1, text).font = _TITLE
+        self.sheet.cell(self.row, 1, inert(text)).font = _TITLE
         self.row += 2
 
     def note(self, text: str) -> None:
-        self.sheet.cell(self.row, 1, text)
+        self.sheet.cell(self.row, 1, inert(text))
         self.row += 1
 
     def header(self, labels: Sequence[str], column: int = 1) -> int:
         for offset, label in enumerate(labels):
-            cell = self.sheet.cell(self.row, column + offset, label)
+            cell = self.sheet.cell(self.row, column + offset, inert(label))
             cell.font = _BOLD
             cell.fill = _HEADER_FILL
             cell.alignment = _WRAP
@@ -99,7 +100,8 @@ class _Writer:
         return self.row - 1
 
     def put(self, column: int, value: Value, number_format: str | None = None) -> None:
-        cell = self.sheet.cell(self.row, column, value)
+        # Names, labels and comments are typed by people: never let one become a formula.
+        cell = self.sheet.cell(self.row, column, inert(value))
         if number_format is not None and isinstance(value, int | float):
             cell.number_format = number_format
 
@@ -638,7 +640,8 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         writer.row += 1
 
     writer.header(["班级", "满意率（主要指标）", "下限", "上限", "邀请人数", "回答人数", "回答率",
-                   "回答率提示", "有效答卷数", "总体得分", "下限", "上限"])  # fmt: skip
+                   "回答率提示", "有效答卷数", "总体得分", "下限", "上限",
+                   "称非本人提交"])  # fmt: skip
     for group in [*base.children, base]:
         writer.put(1, group.name if group.level == "class" else "基地合计")
         if group.primary is not None:
@@ -647,6 +650,7 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
             )
         _participation_cells(writer, group, 5, report.low_response_rate)
         _mean_cells(writer, 10, group.overall, group.suppression or group.overall_suppression)
+        writer.put(13, group.participation.contested, COUNT)
         writer.next()
     writer.row += 1
 

@@ -40,6 +40,8 @@ class ClassInput:
     plan: TrainingPlan | None = None
     name: str | None = None
     comments: tuple[str, ...] = ()
+    #: Trainees who said their link was used by someone else ("不是我提交的"): a count only.
+    contested: int = 0
 
     def __post_init__(self) -> None:
         if self.invited < 0 or self.responded < 0:

@@ -86,6 +86,8 @@ class Participation:
     rate: float | None
     low: bool
     interval: Proportion | None = None
+    #: Trainees who said "不是我提交的": a count with no identity, shown beside the rate.
+    contested: int = 0
 
 
 @dataclass(frozen=True)

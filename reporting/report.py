@@ -49,7 +49,13 @@ from reporting.scores import ClassScores, pooled_key, score_class, score_dimensi
 from reporting.stats.descriptive import MeanEstimate, Moments, bounded_interval
 from reporting.stats.proportions import net_promoter, nonresponse_bounds, wilson
 from reporting.stats.reliability import alpha_from_cross_products
-from reporting.suppression import Cell, Suppression, suppress
+from reporting.suppression import (
+    Cell,
+    Suppression,
+    eligible_inputs,
+    small_group_reason,
+    suppress,
+)
 from reporting.teaching import (
     MatrixLayout,
     course_suppression,
@@ -143,6 +149,9 @@ def build_report(classes: Sequence[ClassInput], settings: ReportSettings | None 
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate class ids")
 
+    # The one small-cell rule, applied before anything is computed (see reporting.suppression):
+    # from here on, every figure sees only whole cells of at least k respondents.
+    classes = eligible_inputs(classes, settings.k)
     programme = _tree(classes)
     items, dimensions = _infos(classes)
     builder = _Builder(programme, items, dimensions, settings)
@@ -185,6 +194,7 @@ def _tree(classes: Sequence[ClassInput]) -> _Node:
                 practical_hours=practical if planned else None,
                 planned_hours=hours if planned else None,
             )
+            acc.contested = data.contested
             node.children.append(
                 _Node(
                     "class",
@@ -281,10 +291,6 @@ class _Builder:
         self.settings = settings
         self.k = settings.k
         self.nodes = programme.walk()
-        self.parent: dict[str, str | None] = {programme.cell: None}
-        for node in self.nodes:
-            for child in node.children:
-                self.parent[child.cell] = node.cell
         self.classes = [node for node in self.nodes if node.level == "class"]
         self.rules = _summary([node.source for node in self.classes if node.source])
 
@@ -303,10 +309,13 @@ class _Builder:
     # -- small-cell rules -----------------------------------------------------------------
 
     def _cells(self, count: Callable[[GroupAcc], int]) -> list[Cell]:
-        return [Cell(node.cell, self.parent[node.cell], count(node.acc)) for node in self.nodes]
+        return [Cell(node.cell, count(node.acc)) for node in self.nodes]
 
     def _group_rules(self) -> dict[str, Suppression]:
-        return suppress(self._cells(lambda acc: acc.n), self.k)
+        # Respondents whose answers the rule withheld: "fewer than k", not "nobody answered".
+        small = Suppression("below_k", small_group_reason(self.k))
+        withheld = {n.cell: small for n in self.nodes if n.acc.responded and not n.acc.n}
+        return suppress(self._cells(lambda acc: acc.n), self.k, withheld)
 
     def _rules(
         self,
@@ -333,8 +342,7 @@ class _Builder:
         extra: list[Cell] = []
         forced: dict[str, Suppression] = {}
         if self.items[key].matrix:
-            # Course fields nest under the class's pooled item: hiding one course's ratings must
-            # not be undone by subtracting the others from the pooled figure.
+            # Each course field is a figure of its own, shown only where its course is shown.
             for node in self.classes:
                 if node.layout is None or node.scores is None:
                     continue
@@ -346,7 +354,7 @@ class _Builder:
                             continue
                         cell_id = self._field_cell(node, item)
                         count = int(np.count_nonzero(~np.isnan(node.scores.raw[:, column])))
-                        extra.append(Cell(cell_id, node.cell, count, pool=node.cell))
+                        extra.append(Cell(cell_id, count))
                         hidden = self.group_hidden.get(node.cell) or course_suppression(
                             self.teaching[node.cell], node.cell, course
                         )
@@ -365,6 +373,7 @@ class _Builder:
             rate,
             rate is not None and rate < self.settings.low_response_rate,
             wilson(acc.responded, acc.invited, self.settings.level) if known else None,
+            acc.contested,
         )
 
     def _scale(self, keys: Sequence[str]) -> tuple[int, int]:

@@ -1,7 +1,7 @@
 """The 评教 matrix of one class: figures per course and per teacher, and their small-cell rules.
 
-Courses nest in teachers, teachers in the class, and all are rated by the same trainees, so the
-cells of one class share one respondent pool (see :mod:`reporting.suppression`).
+Courses nest in teachers, teachers in the class; each is a figure of its own, shown when it has
+answers left after the small-cell rule (:mod:`reporting.suppression`).
 """
 
 from __future__ import annotations
@@ -77,26 +77,17 @@ def _respondents(scores: ClassScores, columns: list[int]) -> int:
 
 
 def teaching_cells(scores: ClassScores, layout: MatrixLayout, class_cell: str) -> list[Cell]:
-    """Cells for the small-cell rules: class → teacher → course (class → course without a plan),
-    counted in respondents, all in the class's pool."""
+    """Cells for the small-cell rules: the class's matrix, each teacher and each course, counted
+    in respondents."""
     all_columns = [j for course in layout.courses for j in layout.columns[course]]
-    cells = [Cell(class_cell, None, _respondents(scores, all_columns), pool=class_cell)]
-    parent_of: dict[str, str] = {}
+    cells = [Cell(class_cell, _respondents(scores, all_columns))]
     for teacher, courses in layout.teachers.items():
-        cell_id = _teacher_cell(class_cell, teacher)
         columns = [j for course in courses for j in layout.columns[course]]
-        cells.append(Cell(cell_id, class_cell, _respondents(scores, columns), pool=class_cell))
-        for course in courses:
-            parent_of[course] = cell_id
-    for course in layout.courses:
-        cells.append(
-            Cell(
-                _course_cell(class_cell, course),
-                parent_of.get(course, class_cell),
-                _respondents(scores, layout.columns[course]),
-                pool=class_cell,
-            )
-        )
+        cells.append(Cell(_teacher_cell(class_cell, teacher), _respondents(scores, columns)))
+    cells.extend(
+        Cell(_course_cell(class_cell, course), _respondents(scores, layout.columns[course]))
+        for course in layout.courses
+    )
     return cells
 
 

@@ -96,7 +96,7 @@ def demo_accounts(db: Database, settings: Settings) -> Iterator[str]:
 CLOSED_EXAMPLES = 4
 
 
-def _closed_examples(db: Database, secret: bytes, class_ids: list[int]) -> Iterator[str]:
+def _closed_examples(db: Database, secret: bytes, class_ids: list[int], k: int) -> Iterator[str]:
     """Answer about three quarters of each class with invented answers, then close it.
 
     Each class leans a little differently (its own random tilt), so the comparison of bases
@@ -114,7 +114,7 @@ def _closed_examples(db: Database, secret: bytes, class_ids: list[int]) -> Itera
         for token in tokens.values():
             answers = _invented_answers(flow, rng, tilt)
             submit(db, secret, token, [(d.version, a) for d, a in flow.split(answers)])
-        (closed,) = close_classes(db, secret, cli_actor(), [class_id], now(), today_local())
+        (closed,) = close_classes(db, secret, cli_actor(), [class_id], now(), today_local(), k=k)
         yield f"演示：{closed.name} 已虚构作答 {len(tokens)} 人并关闭，可在工作人员页面查看结果"
 
 
@@ -171,7 +171,9 @@ def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
     open_classes(db, cli_actor(), pending_ids, deadline, now())
     if pending_ids:
         yield f"已开放 {len(pending_ids)} 个培训班的问卷，截止 {format_local(deadline)}（北京时间）"
-        yield from _closed_examples(db, settings.secret_key(), pending_ids[-CLOSED_EXAMPLES:])
+        yield from _closed_examples(
+            db, settings.secret_key(), pending_ids[-CLOSED_EXAMPLES:], settings.report_k
+        )
     yield from demo_accounts(db, settings)
     with db.read() as session:
         first = session.scalars(select(TrainingClass).order_by(TrainingClass.id)).first()

@@ -2,8 +2,8 @@
 
 Pure logic over ``questionnaires``: it numbers the pages of several expanded forms as one
 sequence (what "第 2 / 5 页" counts), validates one page against the answers so far, finds the
-next page a trainee should see (skipping pages whose questions are all hidden follow-ups), and
-validates the whole answer set before submit.
+next and previous page (the same for every trainee), and validates the whole answer set
+before submit.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from questionnaires.expand import Form, Page, expand, is_shown
+from questionnaires.expand import Form, Page, expand
 from questionnaires.model import Answer, Answers, Definition
 from questionnaires.plan import TrainingPlan
 from questionnaires.validation import FORM_ERROR, answers_to_raw, validate_form, validate_form_page
@@ -51,24 +51,17 @@ class Flow:
         """Page ``number`` (1-based), or None when out of range."""
         return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
 
-    def visible(self, number: int, answers: Mapping[str, object]) -> bool:
-        """Whether page ``number`` has a question to show given ``answers``."""
-        page = self.page(number)
-        return page is not None and any(is_shown(q, answers) for q in page.page.questions)
+    def next_page(self, number: int) -> int | None:
+        """The page after ``number``, or None when ``number`` was the last.
 
-    def next_page(self, number: int, answers: Mapping[str, object]) -> int | None:
-        """The next visible page after ``number``, or None when ``number`` was the last."""
-        for candidate in range(number + 1, self.count + 1):
-            if self.visible(candidate, answers):
-                return candidate
-        return None
+        Every trainee sees every page in the same order, whatever they answer: a page skipped
+        for some answers would put those answers into the sequence of URLs.
+        """
+        return number + 1 if number < self.count else None
 
-    def previous_page(self, number: int, answers: Mapping[str, object]) -> int | None:
-        """The visible page before ``number``, or None on the first page."""
-        for candidate in range(number - 1, 0, -1):
-            if self.visible(candidate, answers):
-                return candidate
-        return None
+    def previous_page(self, number: int) -> int | None:
+        """The page before ``number``, or None on the first page."""
+        return number - 1 if number > 1 else None
 
     def validate_page(
         self, number: int, raw: Mapping[str, Sequence[str]], answers: Mapping[str, Answer]
@@ -76,7 +69,8 @@ class Flow:
         """Validate page ``number``; returns the merged answers and this page's errors.
 
         The page's fields are replaced as a whole, so un-ticking an option or clearing a text
-        really removes the old answer.
+        really removes the old answer. With errors, the merged answers keep every answer of
+        the page that was valid on its own: the draft of an unfinished page.
         """
         flow_page = self.page(number)
         if flow_page is None:
@@ -87,7 +81,7 @@ class Flow:
         merged: Answers = {
             k: v for k, v in answers.items() if k not in {q.field for q in flow_page.page.questions}
         }
-        merged.update(result.answers)
+        merged.update(result.parsed)
         return merged, dict(result.errors)
 
     def validate_all(self, answers: Answers) -> tuple[Answers, dict[str, str]]:

@@ -83,22 +83,24 @@ def class_inputs(
                 name=f"{project.seq}. {training_class.name}"
                 + (f"（{BASE_SLIPS_MARK}）" if training_class.base_held_slips else ""),
                 comments=tuple(comments),
+                contested=training_class.contested,
             )
         )
     return inputs
 
 
 def _fingerprint(session: Session, programme_id: int) -> Hashable:
-    """What a report depends on, cheaply: closed classes, their responses and reviews."""
+    """What a report depends on, cheaply: closed classes (and their contested counts), their
+    responses and reviews."""
     closed = tuple(
         session.execute(
-            select(TrainingClass.id, TrainingClass.released_on)
+            select(TrainingClass.id, TrainingClass.released_on, TrainingClass.contested)
             .join(Project, TrainingClass.project_id == Project.id)
             .where(Project.programme_id == programme_id, TrainingClass.state == "closed")
             .order_by(TrainingClass.id)
         )
     )
-    ids = [class_id for class_id, _ in closed]
+    ids = [class_id for class_id, _, _ in closed]
     responses = session.scalar(
         select(func.count()).select_from(Response).where(Response.class_id.in_(ids))
     )

@@ -1,7 +1,9 @@
 """Survey windows: opening and closing classes, and closing them when their time is up.
 
 Closing a class releases its pool (``anonymity.release.release_class``): from then on its
-responses exist, shuffled and unlinkable, and nothing more can be submitted.
+responses exist, shuffled and unlinkable, and nothing more can be submitted. A questionnaire
+fewer than k trainees of the class answered releases nothing: its answers are destroyed unread
+and the class shows participation only.
 """
 
 from __future__ import annotations
@@ -32,7 +34,16 @@ class Closed:
     class_id: int
     name: str
     responses: int
+    #: Answer sets destroyed unread: their questionnaire had fewer than k of them.
+    withheld: int
     comments: int
+
+    def summary(self, k: int) -> str:
+        """What the close released, in Chinese, for staff and the CLI."""
+        text = f"发布 {self.responses} 份答卷、{self.comments} 条文字意见"
+        if self.withheld:
+            text += f"；另有 {self.withheld} 份答卷因同一问卷不足 {k} 份，未经开启即已销毁"
+        return text
 
 
 def open_class(db: Database, class_id: int, until: datetime | None, now: datetime) -> TrainingClass:
@@ -70,9 +81,12 @@ def close_class(
     secret: bytes,
     class_id: int,
     today: date,
+    *,
+    k: int,
     before_commit: Callable[[Session, Closed], None] | None = None,
 ) -> Closed:
-    """Close a class and release its pool, in one transaction (idempotent).
+    """Close a class and release its pool, in one transaction (idempotent); a questionnaire
+    with fewer than ``k`` answer sets releases nothing.
 
     ``before_commit`` runs inside that transaction with what was released (an audit entry).
     """
@@ -86,7 +100,7 @@ def close_class(
     text_fields = {f for d in definitions for f in scoring_rules(d, plan).text_items}
 
     def closed(result: ReleaseResult) -> Closed:
-        return Closed(class_id, name, result.responses, result.comments)
+        return Closed(class_id, name, result.responses, result.withheld, result.comments)
 
     hook = None
     if before_commit is not None:
@@ -95,7 +109,9 @@ def close_class(
         def hook(session: Session, result: ReleaseResult) -> None:
             audit_hook(session, closed(result))
 
-    result = release_class(db, secret, class_id, today, text_fields=text_fields, before_commit=hook)
+    result = release_class(
+        db, secret, class_id, today, text_fields=text_fields, k=k, before_commit=hook
+    )
     return closed(result)
 
 
@@ -103,7 +119,9 @@ def close_class(
 DEADLINE_ACTOR = "系统（截止时间已到）"
 
 
-def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> list[Closed]:
+def close_expired(
+    db: Database, secret: bytes, now: datetime, today: date, *, k: int
+) -> list[Closed]:
     """Close every open class whose deadline has passed, each audited in its release."""
     with db.read() as session:
         due = list(
@@ -117,13 +135,12 @@ def close_expired(db: Database, secret: bytes, now: datetime, today: date) -> li
         )
 
     def audited(session: Session, closed: Closed) -> None:
-        summary = (
-            f"{closed.name}：截止时间已到，自动关闭，"
-            f"发布 {closed.responses} 份答卷、{closed.comments} 条文字意见"
-        )
+        summary = f"{closed.name}：截止时间已到，自动关闭，{closed.summary(k)}"
         record(session, DEADLINE_ACTOR, "class_close", f"class:{closed.class_id}", summary, now)
 
-    return [close_class(db, secret, class_id, today, before_commit=audited) for class_id in due]
+    return [
+        close_class(db, secret, class_id, today, k=k, before_commit=audited) for class_id in due
+    ]
 
 
 class ExpiryWatch:
@@ -133,7 +150,8 @@ class ExpiryWatch:
     a deadline honoured within a few seconds is what people expect.
     """
 
-    def __init__(self, interval: float = 5.0) -> None:
+    def __init__(self, k: int, interval: float = 5.0) -> None:
+        self.k = k
         self.interval = interval
         self._next = 0.0
         self._lock = threading.Lock()
@@ -144,4 +162,4 @@ class ExpiryWatch:
             if time.monotonic() < self._next:
                 return
             self._next = time.monotonic() + self.interval
-        close_expired(db, secret, now, today)
+        close_expired(db, secret, now, today, k=self.k)

@@ -129,3 +129,35 @@ def fresh_database(backend: str, tmp_path: Path, template_root: Path) -> Iterato
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def stored_bytes(db: Database) -> bytes:
+    """Every byte the database's files hold for its tables: what a copy of the files would show.
+
+    SQLite: the database file and its write-ahead log. PostgreSQL: after a CHECKPOINT, the files
+    of every table, TOAST table and index of the database (read with ``pg_read_binary_file``,
+    which needs a superuser, as the test server's ``postgres`` is).
+    """
+    if db.is_sqlite:
+        path = Path(db.engine.url.database or "")
+        wal = path.with_name(path.name + "-wal")
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    with db.engine.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        autocommit.exec_driver_sql("CHECKPOINT")
+        paths = (
+            autocommit.exec_driver_sql(
+                "SELECT pg_relation_filepath(c.oid) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 't', 'i')"
+            )
+            .scalars()
+            .all()
+        )
+        return b"".join(
+            autocommit.exec_driver_sql(
+                "SELECT pg_read_binary_file(%(path)s)", {"path": path}
+            ).scalar_one()
+            for path in paths
+            if path is not None
+        )

@@ -16,9 +16,10 @@ from survey.roster.models import Trainee
 
 
 def add_trainees(
-    db: Database, project_seq: int, count: int, start: int = 0
+    db: Database, project_seq: int, count: int, start: int = 0, class_name: str | None = None
 ) -> tuple[int, list[int]]:
-    """Add ``count`` trainees to the first class of project ``project_seq``."""
+    """Add ``count`` trainees to the first class of project ``project_seq``, or to a new class
+    of that project named ``class_name``."""
     with db.write() as session:
         programme = session.scalars(select(Programme)).one()
         project = session.scalars(
@@ -27,6 +28,10 @@ def add_trainees(
         training_class = session.scalars(
             select(TrainingClass).where(TrainingClass.project_id == project.id)
         ).first()
+        if class_name is not None:
+            training_class = TrainingClass(project_id=project.id, name=class_name)
+            session.add(training_class)
+            session.flush()
         assert training_class is not None
         province = session.scalars(select(Province).order_by(Province.position)).first()
         assert province is not None

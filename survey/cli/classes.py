@@ -103,7 +103,8 @@ def class_close(app: AppContext, project: int | None, all_: bool, year: int | No
     if not ids:
         click.echo("没有需要关闭的培训班")
     secret = app.settings.secret_key()
-    for change in close_classes(app.db, secret, cli_actor(), ids, now(), today_local()):
+    k = app.settings.report_k
+    for change in close_classes(app.db, secret, cli_actor(), ids, now(), today_local(), k=k):
         click.echo(f"{change.name}：{change.message}")
 
 

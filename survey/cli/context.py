@@ -46,5 +46,6 @@ class AppContext:
             secret = self.settings.secret_key()
         except SettingsError:
             return
-        for closed in close_expired(database, secret, now(), today_local()):
-            click.echo(f"{closed.name} 已到截止时间，已自动关闭并发布 {closed.responses} 份答卷")
+        k = self.settings.report_k
+        for closed in close_expired(database, secret, now(), today_local(), k=k):
+            click.echo(f"{closed.name} 已到截止时间，已自动关闭：{closed.summary(k)}")

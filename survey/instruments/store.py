@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from questionnaires.expand import expand
 from questionnaires.loader import BUILTIN_NAMES, builtin_text, load_builtin, parse_definition
 from questionnaires.model import Definition
 from questionnaires.plan import Course, TrainingPlan
+from questionnaires.timing import answering_minutes
 from survey.errors import UserError
 from survey.instruments.models import ClassInstrument, PlanCourse, QuestionnaireVersion
 from survey.programme.models import TrainingClass
@@ -77,6 +79,12 @@ def class_definitions(session: Session, class_id: int) -> list[Definition]:
 def definitions_for(session: Session, class_id: int) -> list[Definition]:
     """What a class asks: its bound definitions, or the built-ins it would bind on opening."""
     return class_definitions(session, class_id) or [d for d, _ in builtin_definitions()]
+
+
+def class_minutes(session: Session, class_id: int) -> int:
+    """The answering time of a class, as its welcome page, slips and messages quote it."""
+    plan = class_plan(session, class_id)
+    return answering_minutes([expand(d, plan) for d in definitions_for(session, class_id)])
 
 
 def class_plan(session: Session, class_id: int) -> TrainingPlan:

@@ -144,5 +144,8 @@ class TrainingClass(Model):
     #: Set when the switch is first turned on and never cleared: the base may have held live
     #: slips, and the class's results say so.
     base_held_slips: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: How many trainees found their link already used and said "不是我提交的": a count with
+    #: no identity and no time (anonymity.contest).
+    contested: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     project: Mapped[Project] = relationship(back_populates="classes")

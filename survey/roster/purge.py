@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from survey.db.engine import Database
+from survey.db.scrub import forget_deleted
 from survey.programme.models import Project, TrainingClass
 from survey.programme.selection import select_programme
 from survey.roster.errors import PurgeRefusedError, RosterUsageError
@@ -116,31 +117,9 @@ def purge_project(db: Database, seq: int, year: int | None = None) -> PurgeResul
         )
         result = PurgeResult(programme_year, seq, project.base.name, trainees or 0, cleared or 0)
     if result.cleared:
-        _forget_old_versions(db)
+        # The old row versions hold the personal fields in plain text: rewrite, not only free.
+        forget_deleted(db, (Trainee,), full=True)
     logger.info(
         "roster purge of project %d: %d of %d entries cleared", seq, result.cleared, result.trainees
     )
     return result
-
-
-def _forget_old_versions(db: Database) -> None:
-    """Make the old row versions unreadable, not only invisible.
-
-    An UPDATE leaves the previous row in SQLite's write-ahead log until a checkpoint, and in
-    PostgreSQL's heap as a dead tuple until VACUUM; either way a copy of the files would still
-    hold the personal data the purge promised to delete.
-    """
-    raw = db.engine.raw_connection()
-    try:
-        if db.is_sqlite:
-            # The connection is in autocommit (no implicit BEGIN), which a checkpoint needs.
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-        else:
-            driver = raw.driver_connection
-            driver.autocommit = True  # type: ignore[union-attr]
-            try:
-                driver.execute("VACUUM trainee")  # type: ignore[union-attr]
-            finally:
-                driver.autocommit = False  # type: ignore[union-attr]
-    finally:
-        raw.close()

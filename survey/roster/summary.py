@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from reporting.inert import inert_row
 from survey.db.engine import Database
 from survey.programme.models import (
     AllocationIssue,
@@ -144,7 +145,8 @@ def write_summary_xlsx(summary: RosterSummary, path: Path) -> None:
         for cell in ws[1]:
             cell.font = bold
         for row in rows:
-            ws.append(row)
+            # Project, base and province names come from files people typed.
+            ws.append(inert_row(row))
         ws.freeze_panes = "A2"
 
     sheet(

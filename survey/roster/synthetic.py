@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from reporting.inert import inert_row
 from survey.db.engine import Database
 from survey.programme.models import Project, Province, SeatAllocation
 from survey.programme.selection import select_programme
@@ -284,7 +285,7 @@ def write_roster_workbook(path: Path, year: int, roster: SyntheticRoster) -> Pat
         sheet.column_dimensions[column].width = size
     rows = roster_rows(year, roster)
     for row in rows:
-        sheet.append(row)
+        sheet.append(inert_row(row))
     sheet["A1"].font = Font(bold=True, size=14)
     wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for cell in sheet[3]:

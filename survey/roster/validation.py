@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from reporting.inert import starts_like_formula
 from survey.intake.cells import cell_text
 from survey.intake.findings import Finding, error, warning
 from survey.programme.names import normalise
@@ -205,6 +206,18 @@ def check_row(
                 "（如把职务、备注写进了姓名）",
             )
         )
+
+    for key, text in stored.items():
+        if starts_like_formula(text):
+            findings.append(
+                warning(
+                    file,
+                    row,
+                    label(key),
+                    f"{label(key)}以 =、+、-、@、制表符或回车开头，电子表格会把它当作公式："
+                    "导出时会在前面加单引号作为文字，请核对是否填错",
+                )
+            )
 
     if any(f.severity == "error" for f in findings) or province_id is None:
         return None, findings

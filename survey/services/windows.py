@@ -74,9 +74,12 @@ def close_classes(
     class_ids: Sequence[int],
     now: datetime,
     today: date,
+    *,
+    k: int,
 ) -> list[WindowChange]:
-    """Close classes and release their answers as anonymous responses (irreversible); the
-    audit entry commits with the release."""
+    """Close classes and release their answers as anonymous responses (irreversible); a
+    questionnaire with fewer than ``k`` answer sets in a class releases nothing. The audit
+    entry commits with the release."""
     require_ministry_actor(actor)
     changes: list[WindowChange] = []
     for class_id in class_ids:
@@ -86,17 +89,11 @@ def close_classes(
             continue
 
         def audited(session: Session, closed: Closed, class_id: int = class_id) -> None:
-            summary = f"{closed.name}：发布 {closed.responses} 份答卷、{closed.comments} 条文字意见"
+            summary = f"{closed.name}：{closed.summary(k)}"
             record(session, actor, "class_close", f"class:{class_id}", summary, now)
 
-        closed = close_class(db, secret, class_id, today, before_commit=audited)
-        changes.append(
-            WindowChange(
-                class_id,
-                name,
-                f"已关闭，发布 {closed.responses} 份答卷、{closed.comments} 条文字意见",
-            )
-        )
+        closed = close_class(db, secret, class_id, today, k=k, before_commit=audited)
+        changes.append(WindowChange(class_id, name, f"已关闭，{closed.summary(k)}"))
     return changes
 
 

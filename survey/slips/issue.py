@@ -18,6 +18,7 @@ from anonymity.keys import derive_keys
 from anonymity.retry import retryable
 from anonymity.tokens import format_code, sign_link
 from survey.db.engine import Database
+from survey.instruments.store import class_minutes
 from survey.programme.models import Project, TrainingClass
 from survey.roster.models import Trainee
 
@@ -33,6 +34,7 @@ class Slip:
     mobile: str
     link: str
     code: str
+    minutes: int  # the answering time the slip and messages quote (questionnaires.timing)
 
 
 def outstanding(
@@ -77,6 +79,7 @@ def slips_in(
         .where(Trainee.id.in_(list(tokens)))
         .order_by(Project.seq, Trainee.id)
     ).all()
+    minutes = {c: class_minutes(session, c) for c in {t.class_id for t, _ in rows}}
     return [
         Slip(
             project_seq=project.seq,
@@ -86,6 +89,7 @@ def slips_in(
             mobile=trainee.mobile or "",
             link=link_for(public_url, secret, tokens[trainee.id]),
             code=format_code(tokens[trainee.id]),
+            minutes=minutes[trainee.class_id],
         )
         for trainee, project in rows
     ]

@@ -10,6 +10,7 @@ from importlib import resources
 import segno
 from jinja2 import Environment, select_autoescape
 
+from reporting.inert import inert_row
 from survey.slips.issue import Slip
 
 CSV_HEADER = ("项目序号", "项目名称", "承训基地", "学员姓名", "联系手机", "问卷链接", "问卷码")
@@ -22,7 +23,9 @@ def slips_csv(slips: Sequence[Slip]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     for s in slips:
-        writer.writerow((s.project_seq, s.project, s.base, s.name, s.mobile, s.link, s.code))
+        writer.writerow(
+            inert_row((s.project_seq, s.project, s.base, s.name, s.mobile, s.link, s.code))
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -39,9 +42,10 @@ def reminders_csv(slips: Sequence[Slip], deadline: str) -> bytes:
         message = (
             f"【职教国培】{slip.name}老师您好：{slip.project}的匿名评价问卷"
             f"{'将于 ' + deadline + ' 截止' if deadline != '—' else '正在进行'}，"
-            f"请点击 {slip.link} 填写（约 5 分钟，匿名）。已填写一部分的，用同一链接可接着填。"
+            f"请点击 {slip.link} 填写（约 {slip.minutes} 分钟，匿名）。"
+            "已填写一部分的，用同一链接可接着填。"
         )
-        writer.writerow((slip.name, slip.mobile, slip.link, slip.code, message))
+        writer.writerow(inert_row((slip.name, slip.mobile, slip.link, slip.code, message)))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -61,6 +61,8 @@ class ClassRow:
     base_slips: bool = False
     #: The switch was ever on: the class's results carry the mark that the base held slips.
     base_held_slips: bool = False
+    #: Trainees who said "不是我提交的" (anonymity.contest): a count, never who.
+    contested: int = 0
 
 
 @dataclass
@@ -165,6 +167,7 @@ def class_rows(
             rate=Rate(int(n_invited), int(n_responded)),
             base_slips=training_class.base_slips,
             base_held_slips=training_class.base_held_slips,
+            contested=training_class.contested,
         )
         for training_class, project, base, field_name, n_invited, n_responded in session.execute(
             query

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from anonymity.models import Comment, Response
 from survey.db.engine import Database
+from survey.db.scrub import forget_deleted
 from survey.errors import UserError
 from survey.instruments.store import class_definitions
 from survey.programme.models import Project, TrainingClass
@@ -249,6 +250,8 @@ def finish(db: Database, principal: Principal, class_id: int, now: datetime) -> 
             f"{training_class.name}：发布 {published} 条",
             now,
         )
+    # The originals now live only in old row versions: overwrite those too.
+    forget_deleted(db, (Comment,), full=True)
     return published
 
 

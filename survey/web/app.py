@@ -9,6 +9,7 @@ from litestar import Litestar, MediaType, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.logging import LoggingConfig
+from litestar.middleware.base import DefineMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -17,7 +18,7 @@ from anonymity.batching import GroupCommit
 from survey.db.engine import Database
 from survey.results import ReportCache
 from survey.settings import Settings
-from survey.web.access_log import access_log_middleware
+from survey.web.access_log import TraineeTraffic, access_log_middleware
 from survey.web.headers import security_headers
 from survey.web.login_first import login_first_middleware
 from survey.web.staff.errors import exception_handler
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Fail at start-up, not at the first trainee's request, when the secret is missing.
     secret = settings.secret_key()
     database = db or Database(settings.database_url)
+    traffic = TraineeTraffic()
     return Litestar(
         route_handlers=[
             # Only the API belongs in the OpenAPI document.
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 "secret": secret,
                 "flows": FlowCache(),
                 "submits": GroupCommit(database, secret),
-                "expiry": ExpiryWatch(),
+                "expiry": ExpiryWatch(settings.report_k),
                 "reports": ReportCache(),
             }
         ),
@@ -87,7 +89,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         csrf_config=csrf_config(settings, secret),
         openapi_config=openapi_config(),
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
-        middleware=[access_log_middleware, login_first_middleware, strict_text_middleware],
+        middleware=[
+            DefineMiddleware(access_log_middleware, traffic=traffic),
+            login_first_middleware,
+            strict_text_middleware,
+        ],
         request_max_body_size=FORM_BYTES,
         before_send=[security_headers(settings)],
         exception_handlers={Exception: exception_handler},
@@ -97,5 +103,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             log_exceptions="never",
         ),
         on_startup=[_limit_threads],
-        on_shutdown=[database.dispose] if db is None else [],
+        on_shutdown=[traffic.flush, *([database.dispose] if db is None else [])],
     )

@@ -19,14 +19,22 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
-from anonymity.drafts import save_draft
+from anonymity.contest import contest_submission
+from anonymity.drafts import (
+    DraftResult,
+    discard_draft,
+    is_device_secret,
+    new_device_secret,
+    save_draft,
+)
 from anonymity.errors import InvalidTokenError, RetryLaterError
 from anonymity.issuing import TokenStatus, open_token
 from anonymity.keys import derive_keys
 from anonymity.submission import Sheets, SubmitResult
 from anonymity.tokens import TOKEN_LENGTH, parse_code, sign_cookie, unsign_cookie, unsign_link
-from questionnaires.expand import is_shown
+from questionnaires.followups import followup_hint
 from questionnaires.model import Answers
+from questionnaires.timing import answering_minutes
 from survey.db.engine import Database
 from survey.flow import Flow
 from survey.instruments.store import class_definitions, class_plan
@@ -34,18 +42,21 @@ from survey.programme.models import TrainingClass
 from survey.ratelimit import Limit, client_key, take
 from survey.roster.models import Trainee
 from survey.settings import Settings
+from survey.sheet_summary import summarise
 from survey.timezone import format_local, now, today_local
 from survey.web.clients import client_address
 from survey.web.state import state_db, state_secret
 
 COOKIE = "zjgp_t"
+#: The device secret: drafts open only on the device that wrote them (anonymity.drafts).
+DEVICE_COOKIE = "zjgp_d"
+#: Long enough to span a training week; the token itself decides validity.
+COOKIE_SECONDS = 60 * 60 * 24 * 30
 #: A posted form: every field as one string or a list of strings.
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 #: Invalid link or code attempts allowed per client address and window.
 INVALID_LIMIT = 30
 INVALID_WINDOW = 600
-#: Seconds a trainee needs per question, for the time estimate on the welcome page.
-SECONDS_PER_QUESTION = 7
 
 
 @dataclass
@@ -53,6 +64,7 @@ class Visit:
     """What a request knows: the token from the cookie, its state and draft, the class's flow."""
 
     token: str
+    device: str
     class_id: int
     answers: Answers
     flow: Flow
@@ -111,13 +123,28 @@ INVALID_LINK = (
 NOT_OPEN = ("问卷尚未开放", "本班的评价问卷还没有开放，请在培训结束前按通知再打开这个链接。")
 CLOSED = ("问卷已关闭", "本班的评价问卷已经截止，感谢您的关注。")
 ALREADY = ("您已提交", "您的答卷已经提交过了，每人只能提交一次。感谢您的参与！")
+CONTESTED = (
+    "已收到您的反映",
+    "项目办会看到本班有多少人反映“不是我提交的”，但不会知道是谁反映的，也不会知道是哪一份答卷。",
+    "已提交的答卷无法撤回，这个链接也不能再次填写。",
+)
+#: Set once a browser has said "不是我提交的", so that it is counted once.
+CONTESTED_COOKIE = "zjgp_x"
 NO_SESSION = (
     "请从您的专属链接进入",
     "没有找到您的问卷。请点开短信或纸条上的链接，或扫描二维码；也可以手工输入问卷码。",
 )
+ELSEWHERE = (
+    "这个链接已在另一台设备上填写",
+    "有人用这个链接在另一部手机或另一个浏览器里填写过问卷，还没有提交。为保护答卷，"
+    "那里保存的内容只能在那台设备上打开，这里看不到。",
+    "如果那是您自己：请回到那台设备继续填写，或者在这里重新开始，那台设备上未提交的内容将被删除。"
+    "如果不是您：在这里重新开始并提交即可，那台设备就不能再提交了。",
+)
 BAD_CODE = f"问卷码不正确，请核对后重新输入（共 {TOKEN_LENGTH} 位，短横线可省略）。"
 UNKNOWN_CODE = "没有找到这个问卷码：请核对；领过补发纸条的，旧问卷码已作废，请用新纸条上的问卷码。"
 TOO_MANY = ("尝试次数过多", "无效的链接或问卷码尝试太多次，请 10 分钟后再试。")
+BUSY = ("请稍后重试", "服务器正忙，请过一会儿再点一次。")
 RETRY = ("请稍后重试", "服务器正忙，您的答卷还没有提交，也没有丢失。请过一会儿再点一次“确认提交”。")
 
 
@@ -131,52 +158,89 @@ def _refused(request: Request[Any, Any, Any]) -> bool:
     return not take(state_db(request.app.state), [limit], now())
 
 
-def _enter(request: Request[Any, Any, Any], token: str) -> Redirect:
-    """Set the session cookie and leave the token-bearing URL."""
+def _cookie(request: Request[Any, Any, Any], key: str, value: str) -> Cookie:
+    """A trainee cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS."""
     settings: Settings = request.app.state.settings
-    keys = derive_keys(state_secret(request.app.state))
     secure = request.url.scheme == "https" or settings.public_url.startswith("https://")
-    return Redirect(
-        "/s",
-        status_code=303,
-        cookies=[
-            Cookie(
-                key=COOKIE,
-                value=sign_cookie(keys.cookie_signing, token),
-                httponly=True,
-                samesite="lax",
-                secure=secure,
-                path="/",
-                # Long enough to span a training week; the token itself decides validity.
-                max_age=60 * 60 * 24 * 30,
-            )
-        ],
+    return Cookie(
+        key=key,
+        value=value,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+        max_age=COOKIE_SECONDS,
     )
+
+
+def _device(request: Request[Any, Any, Any]) -> str | None:
+    value = request.cookies.get(DEVICE_COOKIE, "")
+    return value if is_device_secret(value) else None
+
+
+def _enter(request: Request[Any, Any, Any], token: str) -> Redirect:
+    """Set the session cookie (and a device secret, once per device) and leave the URL."""
+    keys = derive_keys(state_secret(request.app.state))
+    cookies = [_cookie(request, COOKIE, sign_cookie(keys.cookie_signing, token))]
+    if _device(request) is None:
+        cookies.append(_cookie(request, DEVICE_COOKIE, new_device_secret()))
+    return Redirect("/s", status_code=303, cookies=cookies)
+
+
+def _session(request: Request[Any, Any, Any]) -> tuple[str, str] | Template:
+    """The token and device secret from the cookies, or the page to show without them."""
+    cookie = request.cookies.get(COOKIE)
+    device = _device(request)
+    # Both cookies come from opening the link; without the device's, it is opened again.
+    if not cookie or device is None:
+        return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
+    try:
+        token = unsign_cookie(derive_keys(state_secret(request.app.state)).cookie_signing, cookie)
+    except InvalidTokenError:
+        return _message(*INVALID_LINK, kind="error", status=400)
+    return token, device
 
 
 def _visit(request: Request[Any, Any, Any]) -> Visit | Template:
     """The current visit, or the page to show instead (no session, invalid, closed …)."""
     app_state = request.app.state
     database, secret = state_db(app_state), state_secret(app_state)
-    cookie = request.cookies.get(COOKIE)
-    if not cookie:
-        return _message(*NO_SESSION, link="/c", link_text="输入问卷码")
-    try:
-        token = unsign_cookie(derive_keys(secret).cookie_signing, cookie)
-    except InvalidTokenError:
-        return _message(*INVALID_LINK, kind="error", status=400)
+    session = _session(request)
+    if isinstance(session, Template):
+        return session
+    token, device = session
     app_state.expiry.check(database, secret, now(), today_local())
-    state = open_token(database, secret, token)
+    state = open_token(database, secret, token, device)
     if state.status is TokenStatus.SPENT:
-        return _message(*ALREADY)
+        return _already(request)
     if state.status is TokenStatus.UNKNOWN or state.class_id is None:
         return _message(*INVALID_LINK, kind="error", status=404)
     if state.class_state == "pending":
         return _message(*NOT_OPEN)
     if state.class_state == "closed":
         return _message(*CLOSED)
+    if state.draft_elsewhere:
+        return _elsewhere()
     answers: Answers = dict(state.draft or {})
-    return Visit(token, state.class_id, answers, app_state.flows.get(database, state.class_id))
+    flow = app_state.flows.get(database, state.class_id)
+    return Visit(token, device, state.class_id, answers, flow)
+
+
+def _already(request: Request[Any, Any, Any]) -> Template:
+    """ "您已提交", with "不是我提交的" unless this browser has said so already."""
+    if request.cookies.get(CONTESTED_COOKIE):
+        return _message(*CONTESTED)
+    return Template(
+        template_name="trainee/already.html",
+        context={"title": ALREADY[0], "lines": ALREADY[1:]},
+    )
+
+
+def _elsewhere() -> Template:
+    return Template(
+        template_name="trainee/elsewhere.html",
+        context={"title": ELSEWHERE[0], "lines": ELSEWHERE[1:]},
+    )
 
 
 def _ready_to_submit(request: Request[Any, Any, Any]) -> tuple[str, Sheets] | Template | Redirect:
@@ -288,16 +352,14 @@ class TraineeController(Controller):
                 for p in visit.flow.pages
                 if any(q.field in answers for q in p.page.questions)
             ]
-            resume = (
-                visit.flow.next_page(max(answered), answers) or max(answered) if answered else 1
-            )
+            resume = visit.flow.next_page(max(answered)) or max(answered) if answered else 1
         return Template(
             template_name="trainee/welcome.html",
             context={
                 "title": "培训评价",
                 "project_name": project_name,
                 "total": visit.flow.count,
-                "minutes": _minutes(visit.flow),
+                "minutes": answering_minutes(visit.flow.forms),
                 "small_class": size < settings.report_k,
                 "k": settings.report_k,
                 "closes_at": format_local(closes_at) if closes_at else None,
@@ -322,42 +384,85 @@ class TraineeController(Controller):
         number: FromPath[int],
         data: FormData,
     ) -> Template | Redirect:
-        """Validate and save one page, then go back or on."""
+        """Save one page as it stands, then go back, or on when it is complete.
+
+        Whatever on the page was valid is kept in the draft even when the page is unfinished,
+        so 上一页 and closing the page lose nothing. A page with errors is shown again, with
+        status 200: a page with messages is a page, and the answers that caused them must not
+        show in a status.
+        """
         visit = _visit(request)
         if isinstance(visit, Template):
             return visit
         database, secret = state_db(request.app.state), state_secret(request.app.state)
         going_back = data.get("go") == "back"
-        earlier = visit.answers
-        merged, errors = visit.flow.validate_page(number, _form_data(data), earlier)
-        if errors and not going_back:
-            return _page(visit, number, {**earlier, **_shown(data)}, errors, status=422)
+        merged, errors = visit.flow.validate_page(number, _form_data(data), visit.answers)
+        if visit.flow.page(number) is not None:
+            try:
+                saved = save_draft(database, secret, visit.token, visit.device, merged)
+            except RetryLaterError:
+                return _message(*RETRY, kind="warn", status=503)
+            if saved is DraftResult.OTHER_DEVICE:
+                # Another device started this link since the page was drawn.
+                return _elsewhere()
+        if going_back:
+            return Redirect(f"/s/p/{visit.flow.previous_page(number) or 1}", status_code=303)
+        if errors:
+            return _page(visit, number, {**merged, **_shown(data)}, errors)
+        following = visit.flow.next_page(number)
+        return Redirect(f"/s/p/{following}" if following else "/s/review", status_code=303)
+
+    @post("/s/restart", sync_to_thread=True)
+    def restart(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """Start afresh on this device: the draft another device wrote is discarded."""
+        session = _session(request)
+        if isinstance(session, Template):
+            return session
         try:
-            save_draft(database, secret, visit.token, merged if not errors else earlier)
+            discard_draft(state_db(request.app.state), state_secret(request.app.state), session[0])
         except RetryLaterError:
             return _message(*RETRY, kind="warn", status=503)
-        if going_back:
-            target = visit.flow.previous_page(number, merged) or 1
-            return Redirect(f"/s/p/{target}", status_code=303)
-        following = visit.flow.next_page(number, merged)
-        return Redirect(f"/s/p/{following}" if following else "/s/review", status_code=303)
+        return Redirect("/s", status_code=303)
+
+    @post("/s/contest", sync_to_thread=True)
+    def contest(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """ "不是我提交的": one more contested submission for the class, no identity, no time."""
+        session = _session(request)
+        if isinstance(session, Template):
+            return session
+        token = session[0]
+        database, secret = state_db(request.app.state), state_secret(request.app.state)
+        if open_token(database, secret, token).status is not TokenStatus.SPENT:
+            return Redirect("/s", status_code=303)
+        if not request.cookies.get(CONTESTED_COOKIE):
+            try:
+                contest_submission(database, secret, token)
+            except RetryLaterError:
+                return _message(*BUSY, kind="warn", status=503)
+        page = _message(*CONTESTED)
+        page.cookies.append(_cookie(request, CONTESTED_COOKIE, "1"))
+        return page
 
     @get("/s/review", sync_to_thread=True)
     def review(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        """The last step before submit."""
+        """The last step before submit: every page's answers, each with a link to change it.
+
+        An unfinished sheet is shown too, with what is missing, rather than redirected: the
+        same URL and status whatever was answered.
+        """
         visit = _visit(request)
         if isinstance(visit, Template):
             return visit
-        answers = visit.answers
-        _, errors = visit.flow.validate_all(answers)
-        if errors:
-            return Redirect(f"/s/p/{visit.flow.first_page_with(list(errors))}", status_code=303)
-        last = max(
-            (p.number for p in visit.flow.pages if visit.flow.visible(p.number, answers)), default=1
-        )
+        pages = summarise(visit.flow, visit.answers)
         return Template(
             template_name="trainee/review.html",
-            context={"title": "确认提交", "total": visit.flow.count, "last_page": last},
+            context={
+                "title": "检查并提交",
+                "pages": pages,
+                "total": visit.flow.count,
+                "missing": sum(page.missing for page in pages),
+                "blank_optional": sum(page.blank_optional for page in pages),
+            },
         )
 
     @post("/s/submit")
@@ -375,7 +480,7 @@ class TraineeController(Controller):
         if result is SubmitResult.SUBMITTED:
             return Redirect("/s/done", status_code=303)
         if result is SubmitResult.ALREADY_SUBMITTED:
-            return _message(*ALREADY)
+            return _already(request)
         if result is SubmitResult.NOT_OPEN:
             return _message(*CLOSED)
         return _message(*INVALID_LINK, kind="error", status=404)
@@ -390,12 +495,6 @@ class TraineeController(Controller):
         )
 
 
-def _minutes(flow: Flow) -> int:
-    """A fair estimate of the answering time: about 7 seconds per tap on a phone."""
-    questions = sum(len(p.page.questions) for p in flow.pages)
-    return max(3, round(questions * SECONDS_PER_QUESTION / 60))
-
-
 def _shown(data: dict[str, Any]) -> dict[str, Any]:
     """What the trainee just typed, to refill the page when it has errors."""
     shown: dict[str, Any] = {}
@@ -405,9 +504,7 @@ def _shown(data: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def _page(
-    visit: Visit, number: int, answers: dict[str, Any], errors: dict[str, str], status: int = 200
-) -> Template:
+def _page(visit: Visit, number: int, answers: dict[str, Any], errors: dict[str, str]) -> Template:
     flow_page = visit.flow.page(number)
     if flow_page is None:
         return _message(
@@ -417,7 +514,10 @@ def _page(
             link_text="回到第 1 页",
             status=404,
         )
-    questions = [q for q in flow_page.page.questions if is_shown(q, answers)]
+    questions = flow_page.page.questions
+    by_field = {q.field: q for q in questions}
+    # The summary lists errors in page order, each linking to its question.
+    summary = [(by_field[f], errors[f]) for f in by_field if f in errors]
     return Template(
         template_name="trainee/page.html",
         context={
@@ -427,10 +527,13 @@ def _page(
             "form_title": flow_page.form.definition.title,
             "page": flow_page.page,
             "questions": questions,
+            "hints": {q.field: followup_hint(flow_page.form, q) for q in questions},
             "answers": answers,
             "errors": errors,
-            "has_previous": visit.flow.previous_page(number, answers) is not None,
-            "is_last": visit.flow.next_page(number, answers) is None,
+            "error_summary": summary,
+            "form_errors": [m for f, m in errors.items() if f not in by_field],
+            "first_error": summary[0][0].field if summary else None,
+            "has_previous": visit.flow.previous_page(number) is not None,
+            "is_last": visit.flow.next_page(number) is None,
         },
-        status_code=status,
     )

@@ -24,6 +24,7 @@ from anonymity import (
     save_draft,
     submit,
 )
+from anonymity.drafts import new_device_secret
 from anonymity.models import PoolEntry, Response, Token
 from survey.db.engine import Database
 from survey.roster.models import Trainee
@@ -32,6 +33,8 @@ MakeClass = Callable[..., tuple[int, list[int]]]
 T = TypeVar("T")
 VERSION = "sat-v1"
 TODAY = date(2024, 7, 1)
+#: The device that writes the drafts of these tests.
+DEVICE = new_device_secret()
 
 
 def _race(calls: list[Callable[[], T]]) -> list[T]:
@@ -112,7 +115,7 @@ def test_submit_racing_release_never_strands_an_answer(
         lambda token=tokens[trainee]: submit(any_db, secret, token, [(VERSION, {"q1": 2})])  # type: ignore[misc]
         for trainee in trainees
     ]
-    calls.insert(6, lambda: release_class(any_db, secret, class_id, TODAY, text_fields=()))
+    calls.insert(6, lambda: release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1))
     results = _race(calls)
     submitted = results.count(SubmitResult.SUBMITTED)
     assert submitted + results.count(SubmitResult.NOT_OPEN) == 12
@@ -161,11 +164,11 @@ def test_reissue_racing_release_does_not_deadlock(
         class_id, trainees = make_class(trainees=6)
         tokens = issue_tokens(any_db, secret, trainees)
         for trainee in trainees:
-            save_draft(any_db, secret, tokens[trainee], {"q1": 1})
+            save_draft(any_db, secret, tokens[trainee], DEVICE, {"q1": 1})
         results = _race(
             [
                 lambda: issue_tokens(any_db, secret, trainees, replace=True),  # noqa: B023
-                lambda: release_class(any_db, secret, class_id, TODAY, text_fields=()),  # noqa: B023
+                lambda: release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1),  # noqa: B023
             ]
         )
         issued = results[0]
@@ -185,9 +188,9 @@ def test_concurrent_drafts_and_submit_leave_no_draft_on_a_spent_token(
         token = tokens[trainee]
         results = _race(
             [
-                lambda: save_draft(any_db, secret, token, {"q1": 1}),  # noqa: B023
+                lambda: save_draft(any_db, secret, token, DEVICE, {"q1": 1}),  # noqa: B023
                 lambda: submit(any_db, secret, token, [(VERSION, {"q1": 2})]),  # noqa: B023
-                lambda: save_draft(any_db, secret, token, {"q1": 3}),  # noqa: B023
+                lambda: save_draft(any_db, secret, token, DEVICE, {"q1": 3}),  # noqa: B023
             ]
         )
         assert results[1] is SubmitResult.SUBMITTED
@@ -269,9 +272,9 @@ def test_locked_database_during_release_writes_nothing(
         _lock_out_writers(any_db),
         pytest.raises(RetryLaterError),
     ):
-        release_class(impatient, secret, class_id, TODAY, text_fields=())
+        release_class(impatient, secret, class_id, TODAY, text_fields=(), k=1)
     assert _pool_size(any_db) == 2
-    assert release_class(any_db, secret, class_id, TODAY, text_fields=()).responses == 2
+    assert release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1).responses == 2
 
 
 def test_full_sqlite_database_raises_retryable_and_writes_nothing(

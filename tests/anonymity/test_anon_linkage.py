@@ -55,6 +55,7 @@ from anonymity import (
     sign_link,
     submit,
 )
+from anonymity.drafts import new_device_secret
 from anonymity.keys import derive_keys
 from anonymity.models import Comment, PoolEntry, Response, Token
 from anonymity.sealing import open_submission
@@ -169,7 +170,13 @@ def run_scenario(
     for position, trainee in enumerate(order):
         answers = answer_set(position)
         if position % 4 == 0:  # some resume from a draft first
-            save_draft(db, secret, tokens[trainee], {"open.best": f"DRAFTMARK-{position}"})
+            save_draft(
+                db,
+                secret,
+                tokens[trainee],
+                new_device_secret(),
+                {"open.best": f"DRAFTMARK-{position}"},
+            )
         assert submit(db, secret, tokens[trainee], [(VERSION, answers)]) is SubmitResult.SUBMITTED
         state.rank[trainee] = position
         state.answers[trainee] = answers
@@ -179,7 +186,13 @@ def run_scenario(
             if isinstance(value, str):
                 state.by_text[value] = trainee
     for number, trainee in enumerate(idle):
-        save_draft(db, secret, tokens[trainee], {"open.best": f"DRAFTMARK-idle-{number}"})
+        save_draft(
+            db,
+            secret,
+            tokens[trainee],
+            new_device_secret(),
+            {"open.best": f"DRAFTMARK-idle-{number}"},
+        )
     return state
 
 
@@ -188,7 +201,7 @@ def release_all(scenario: Scenario) -> None:
     random.Random(7).shuffle(classes)
     for class_id in classes:
         result = release_class(
-            scenario.db, scenario.secret, class_id, RELEASE_DAY, text_fields=TEXT_FIELDS
+            scenario.db, scenario.secret, class_id, RELEASE_DAY, text_fields=TEXT_FIELDS, k=1
         )
         assert result.scrubbed
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from anonymity.drafts import new_device_secret
 from anonymity.errors import SealError
 from anonymity.keys import derive_keys
 from anonymity.sealing import (
@@ -26,6 +27,7 @@ from anonymity.tokens import new_token
 
 KEY = b"\x03" * 32
 KEYS = derive_keys(b"s" * 32)
+DEVICE = new_device_secret()
 ANSWERS = {"content.relevance": 4, "single": "b", "multi": ["a", "c"], "text": "讲得很好"}
 
 
@@ -123,14 +125,14 @@ def test_sealed_submissions_have_one_size_whatever_the_answers() -> None:
 
 def test_draft_needs_the_token() -> None:
     token, other = new_token(), new_token()
-    sealed = seal_draft(KEYS, token, 3, ANSWERS)
-    assert open_draft(KEYS, token, 3, sealed)["text"] == "讲得很好"
+    sealed = seal_draft(KEYS, token, DEVICE, 3, ANSWERS)
+    assert open_draft(KEYS, token, DEVICE, 3, sealed)["text"] == "讲得很好"
     with pytest.raises(SealError):
-        open_draft(KEYS, other, 3, sealed)
+        open_draft(KEYS, other, DEVICE, 3, sealed)
     with pytest.raises(SealError):
-        open_draft(derive_keys(b"t" * 32), token, 3, sealed)
+        open_draft(derive_keys(b"t" * 32), token, DEVICE, 3, sealed)
     with pytest.raises(SealError):
-        open_draft(KEYS, token, 4, sealed)
+        open_draft(KEYS, token, DEVICE, 4, sealed)
     # A draft is not a pool entry, even under the same class.
     with pytest.raises(SealError):
         open_submission(KEYS, 3, "v1", sealed)
@@ -138,6 +140,6 @@ def test_draft_needs_the_token() -> None:
 
 def test_draft_keys_differ_per_token_and_from_server_keys() -> None:
     token = new_token()
-    key = draft_key(KEYS, token)
-    assert key != draft_key(KEYS, new_token())
+    key = draft_key(KEYS, token, DEVICE)
+    assert key != draft_key(KEYS, new_token(), DEVICE)
     assert key not in {KEYS.pool_sealing, KEYS.draft_salt, KEYS.token_digest}

@@ -22,6 +22,7 @@ from anonymity import (
     submit,
 )
 from anonymity.answers import Answers
+from anonymity.drafts import discard_draft, is_device_secret, new_device_secret
 from anonymity.errors import SealError
 from anonymity.keys import derive_keys
 from anonymity.models import Comment, PoolEntry, Response, Token
@@ -32,6 +33,8 @@ from survey.roster.models import Trainee
 
 VERSION = "sat-v1"
 TODAY = date(2024, 7, 1)
+#: The device that writes the drafts of these tests.
+DEVICE = new_device_secret()
 TEXTS = {"comment.best"}
 
 MakeClass = Callable[..., tuple[int, list[int]]]
@@ -76,11 +79,11 @@ def test_issuing_again_returns_the_same_live_tokens_and_keeps_drafts(
 ) -> None:
     _, trainees = make_class(trainees=3)
     first = issue_tokens(any_db, secret, trainees[:2])
-    assert save_draft(any_db, secret, first[trainees[0]], {"q1": 4}) is DraftResult.SAVED
+    assert save_draft(any_db, secret, first[trainees[0]], DEVICE, {"q1": 4}) is DraftResult.SAVED
     second = issue_tokens(any_db, secret, trainees)
     assert {t: second[t] for t in trainees[:2]} == first
     assert second[trainees[2]] not in first.values()
-    state = open_token(any_db, secret, first[trainees[0]])
+    state = open_token(any_db, secret, first[trainees[0]], DEVICE)
     assert state.status is TokenStatus.LIVE
     assert state.draft == {"q1": 4}
     assert _count(any_db, Token) == 3
@@ -176,20 +179,56 @@ def test_open_never_spends(any_db: Database, secret: bytes, make_class: MakeClas
 def test_draft_round_trip_is_sealed(any_db: Database, secret: bytes, make_class: MakeClass) -> None:
     _, trainees = make_class(trainees=1)
     token = issue_tokens(any_db, secret, trainees)[trainees[0]]
-    assert load_draft(any_db, secret, token) is None
+    assert load_draft(any_db, secret, token, DEVICE) is None
     answers: Answers = {"q1": 3, "comment.best": "草稿里的话"}
-    assert save_draft(any_db, secret, token, answers) is DraftResult.SAVED
+    assert save_draft(any_db, secret, token, DEVICE, answers) is DraftResult.SAVED
     with any_db.read() as session:
         sealed = session.execute(select(Token.draft)).scalar_one()
     assert sealed is not None
     assert "草稿里的话".encode() not in sealed
     assert b'"q1":' not in sealed
-    assert load_draft(any_db, secret, token) == answers
-    assert open_token(any_db, secret, token).has_draft
-    assert save_draft(any_db, secret, token, {"q1": 4}) is DraftResult.SAVED
-    assert load_draft(any_db, secret, token) == {"q1": 4}
-    assert load_draft(any_db, secret, new_token()) is None
-    assert save_draft(any_db, secret, new_token(), answers) is DraftResult.UNKNOWN_TOKEN
+    assert load_draft(any_db, secret, token, DEVICE) == answers
+    assert open_token(any_db, secret, token, DEVICE).has_draft
+    assert save_draft(any_db, secret, token, DEVICE, {"q1": 4}) is DraftResult.SAVED
+    assert load_draft(any_db, secret, token, DEVICE) == {"q1": 4}
+    assert load_draft(any_db, secret, new_token(), DEVICE) is None
+    assert save_draft(any_db, secret, new_token(), DEVICE, answers) is DraftResult.UNKNOWN_TOKEN
+
+
+def test_a_draft_belongs_to_the_device_that_wrote_it(
+    any_db: Database, secret: bytes, make_class: MakeClass
+) -> None:
+    _, trainees = make_class(trainees=1)
+    token = issue_tokens(any_db, secret, trainees)[trainees[0]]
+    other = new_device_secret()
+    assert save_draft(any_db, secret, token, DEVICE, {"q1": 2}) is DraftResult.SAVED
+    # A second device with the same link reads nothing, and cannot overwrite the draft.
+    assert load_draft(any_db, secret, token, other) is None
+    state = open_token(any_db, secret, token, other)
+    assert state.draft is None
+    assert state.draft_elsewhere
+    assert save_draft(any_db, secret, token, other, {"q1": 5}) is DraftResult.OTHER_DEVICE
+    assert load_draft(any_db, secret, token, DEVICE) == {"q1": 2}
+    assert not open_token(any_db, secret, token, DEVICE).draft_elsewhere
+    # Starting afresh discards the first device's draft; then the second device owns it.
+    discard_draft(any_db, secret, token)
+    assert load_draft(any_db, secret, token, DEVICE) is None
+    assert not open_token(any_db, secret, token, other).draft_elsewhere
+    assert save_draft(any_db, secret, token, other, {"q1": 5}) is DraftResult.SAVED
+    assert open_token(any_db, secret, token, DEVICE).draft_elsewhere
+    # Submitting from one device ends the sheet on the other.
+    assert submit(any_db, secret, token, [(VERSION, {"q1": 5})]) is SubmitResult.SUBMITTED
+    assert open_token(any_db, secret, token, DEVICE).status is TokenStatus.SPENT
+    assert save_draft(any_db, secret, token, DEVICE, {"q1": 1}) is DraftResult.ALREADY_SUBMITTED
+
+
+def test_device_secrets_are_random_and_checked() -> None:
+    first, second = new_device_secret(), new_device_secret()
+    assert first != second
+    assert len(first) == 43
+    assert is_device_secret(first)
+    for bad in ("", first[:-1], first + "A", first[:-1] + "=", "é" * 43, first[:-1] + "!"):
+        assert not is_device_secret(bad), bad
 
 
 def test_draft_that_does_not_open_is_absent(
@@ -197,20 +236,20 @@ def test_draft_that_does_not_open_is_absent(
 ) -> None:
     _, trainees = make_class(trainees=1)
     token = issue_tokens(any_db, secret, trainees)[trainees[0]]
-    save_draft(any_db, secret, token, {"q1": 3})
+    save_draft(any_db, secret, token, DEVICE, {"q1": 3})
     other_secret = secret + b"-rotated"
-    assert load_draft(any_db, other_secret, token) is None  # digest does not match either
+    assert load_draft(any_db, other_secret, token, DEVICE) is None  # digest does not match either
     with any_db.write() as session:
         session.execute(update(Token).values(draft=b"\x01" + bytes(20000)))
-    assert load_draft(any_db, secret, token) is None
+    assert load_draft(any_db, secret, token, DEVICE) is None
 
 
 def test_draft_only_while_open(any_db: Database, secret: bytes, make_class: MakeClass) -> None:
     class_id, trainees = make_class(trainees=1, state="pending")
     token = issue_tokens(any_db, secret, trainees)[trainees[0]]
-    assert save_draft(any_db, secret, token, {"q1": 1}) is DraftResult.NOT_OPEN
+    assert save_draft(any_db, secret, token, DEVICE, {"q1": 1}) is DraftResult.NOT_OPEN
     _set_state(any_db, class_id, "open")
-    assert save_draft(any_db, secret, token, {"q1": 1}) is DraftResult.SAVED
+    assert save_draft(any_db, secret, token, DEVICE, {"q1": 1}) is DraftResult.SAVED
 
 
 def test_submit_spends_unlinks_and_pools(
@@ -219,7 +258,7 @@ def test_submit_spends_unlinks_and_pools(
     class_id, trainees = make_class(trainees=2)
     tokens = issue_tokens(any_db, secret, trainees)
     token = tokens[trainees[0]]
-    save_draft(any_db, secret, token, {"q1": 2})
+    save_draft(any_db, secret, token, DEVICE, {"q1": 2})
     answers: Answers = {"q1": 5, "comment.best": "实训设备很新"}
     assert submit(any_db, secret, token, [(VERSION, answers)]) is SubmitResult.SUBMITTED
     assert _responded(any_db, trainees[0])
@@ -237,9 +276,9 @@ def test_submit_spends_unlinks_and_pools(
     state = open_token(any_db, secret, token)
     assert state.status is TokenStatus.SPENT
     assert state.class_id == class_id
-    assert load_draft(any_db, secret, token) is None
+    assert load_draft(any_db, secret, token, DEVICE) is None
     assert submit(any_db, secret, token, [(VERSION, answers)]) is SubmitResult.ALREADY_SUBMITTED
-    assert save_draft(any_db, secret, token, answers) is DraftResult.ALREADY_SUBMITTED
+    assert save_draft(any_db, secret, token, DEVICE, answers) is DraftResult.ALREADY_SUBMITTED
     assert _count(any_db, PoolEntry) == 1
 
 
@@ -291,7 +330,7 @@ def test_two_sheets_become_two_unlinked_responses(
     ]
     assert submit(any_db, secret, token, sheets) is SubmitResult.SUBMITTED
     assert _count(any_db, PoolEntry) == 2
-    result = release_class(any_db, secret, class_id, TODAY, text_fields=TEXTS)
+    result = release_class(any_db, secret, class_id, TODAY, text_fields=TEXTS, k=1)
     assert (result.responses, result.comments) == (2, 2)
     with any_db.read() as session:
         responses = {
@@ -323,9 +362,9 @@ def test_release_shuffles_splits_and_empties_the_pool(
         submit(any_db, secret, tokens[trainee], [(VERSION, answers)])
         submitted.append(answers)
     submit(any_db, secret, tokens[other_trainees[0]], [(VERSION, {"q1": 9})])
-    save_draft(any_db, secret, tokens[trainees[5]], {"q1": 1})
+    save_draft(any_db, secret, tokens[trainees[5]], DEVICE, {"q1": 1})
 
-    result = release_class(any_db, secret, class_id, TODAY, text_fields=TEXTS)
+    result = release_class(any_db, secret, class_id, TODAY, text_fields=TEXTS, k=1)
 
     assert (result.responses, result.comments, result.scrubbed) == (5, 3, True)
     with any_db.read() as session:
@@ -361,8 +400,8 @@ def test_release_is_idempotent(any_db: Database, secret: bytes, make_class: Make
     class_id, trainees = make_class(trainees=1)
     token = issue_tokens(any_db, secret, trainees)[trainees[0]]
     submit(any_db, secret, token, [(VERSION, {"q1": 1})])
-    assert release_class(any_db, secret, class_id, TODAY, text_fields=()).responses == 1
-    again = release_class(any_db, secret, class_id, date(2024, 8, 1), text_fields=())
+    assert release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1).responses == 1
+    again = release_class(any_db, secret, class_id, date(2024, 8, 1), text_fields=(), k=1)
     assert (again.responses, again.comments) == (0, 0)
     assert _count(any_db, Response) == 1
     with any_db.read() as session:
@@ -373,12 +412,12 @@ def test_release_of_an_empty_open_class_closes_it(
     any_db: Database, secret: bytes, make_class: MakeClass
 ) -> None:
     class_id, _ = make_class(trainees=1)
-    result = release_class(any_db, secret, class_id, TODAY, text_fields=())
+    result = release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1)
     assert (result.responses, result.comments) == (0, 0)
     with any_db.read() as session:
         assert session.get(TrainingClass, class_id).state == "closed"  # type: ignore[union-attr]
     with pytest.raises(UnknownClassError):
-        release_class(any_db, secret, 999_999, TODAY, text_fields=())
+        release_class(any_db, secret, 999_999, TODAY, text_fields=(), k=1)
 
 
 def test_release_with_a_tampered_pool_entry_releases_nothing(
@@ -392,7 +431,7 @@ def test_release_with_a_tampered_pool_entry_releases_nothing(
         entry = session.execute(select(PoolEntry).limit(1)).scalar_one()
         entry.sealed = entry.sealed[:-1] + bytes([entry.sealed[-1] ^ 1])
     with pytest.raises(SealError):
-        release_class(any_db, secret, class_id, TODAY, text_fields=())
+        release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1)
     assert _count(any_db, Response) == 0
     assert _count(any_db, PoolEntry) == 2
     with any_db.read() as session:
@@ -413,7 +452,7 @@ def test_sqlite_release_turns_secure_delete_back_on(
         connection.exec_driver_sql("PRAGMA secure_delete=OFF")
         assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 0
         connection.rollback()
-    release_class(any_db, secret, class_id, TODAY, text_fields=())
+    release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1)
     with any_db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA secure_delete")).scalar() == 1
         connection.rollback()

@@ -115,7 +115,7 @@ def test_every_staff_page_passes_axe(
     world, server = served
     submit_for(world.db, world.secret, world.class_b, world.trainees_b)
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
-    close_class(world.db, world.secret, world.class_b, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
     pages = {
         "ministry": [
             "/staff/overview",

@@ -150,7 +150,11 @@ def test_visibility(sample: Definition, plan3: TrainingPlan) -> None:
     assert is_shown(low, {"q.likert": 2})
     assert not is_shown(low, {"q.likert": 3})
     assert not is_shown(low, {"q.likert": True})  # not an integer answer
-    assert not is_shown(low, {"q.likert": "1"})  # a string is not a scale answer
+    assert is_shown(low, {"q.likert": "1"})  # what a form posts counts as the point it names
+    assert is_shown(low, {"q.likert": ["2"]})
+    assert not is_shown(low, {"q.likert": "01"})  # not a canonical point
+    assert not is_shown(low, {"q.likert": ["3"]})
+    assert is_shown(why, {"q.single": ["c"]})
 
 
 def test_page_visibility(satisfaction: Definition) -> None:

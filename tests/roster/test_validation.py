@@ -185,6 +185,15 @@ def test_an_unusual_name_is_a_warning_only() -> None:
     assert finding.message.startswith("学员姓名含有数字，不太常见：请核对")
 
 
+def test_text_that_starts_like_a_formula_is_kept_with_a_warning() -> None:
+    entry, findings = check(row(name='=HYPERLINK("http://x.invalid","点此")', note="-无"))
+    assert entry is not None  # kept as typed: exports neutralise it
+    formula = [f for f in findings if "公式" in f.message]
+    assert {f.column for f in formula} == {"学员姓名", "备注"}
+    assert all(f.severity == "warning" for f in formula)
+    assert "单引号" in formula[0].message
+
+
 def sequence(*numbers: str) -> list[Finding]:
     return check_sequence("山东.xlsx", [RawRow(i + 4, {"seq": n}) for i, n in enumerate(numbers)])
 

@@ -128,6 +128,8 @@ PUBLIC = frozenset(
         ("POST", "/s/p/{number:int}"),
         ("GET", "/s/review"),
         ("POST", "/s/submit"),
+        ("POST", "/s/restart"),
+        ("POST", "/s/contest"),
         ("GET", "/s/done"),
         ("GET", "/staff/login"),
         ("POST", "/staff/login"),
@@ -160,7 +162,7 @@ def test_every_route_is_in_the_matrix_or_public(world: StaffWorld) -> None:
 def closed_world(world: StaffWorld) -> tuple[StaffWorld, uuid.UUID]:
     """Class B answered by five trainees and closed; one of its comments."""
     submit_for(world.db, world.secret, world.class_b, world.trainees_b[:5])
-    close_class(world.db, world.secret, world.class_b, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
     with world.db.read() as session:
         comment = session.scalars(select(Comment.id).limit(1)).one()
     return world, comment

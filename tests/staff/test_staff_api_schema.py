@@ -32,8 +32,8 @@ def answered(world: StaffWorld) -> StaffWorld:
     """Both classes answered and closed, so that the report routes have figures to give."""
     submit_for(world.db, world.secret, world.class_b, world.trainees_b)
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
-    close_class(world.db, world.secret, world.class_b, today_local())
-    close_class(world.db, world.secret, world.class_a, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
+    close_class(world.db, world.secret, world.class_a, today_local(), k=5)
     return world
 
 

@@ -12,12 +12,14 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import func, select
 
-from anonymity.drafts import DraftResult, save_draft
+from anonymity.drafts import new_device_secret
 from anonymity.issuing import TokenStatus, open_token
 from anonymity.keys import derive_keys
 from anonymity.models import Token
 from anonymity.tokens import parse_code, unsign_link
 from survey.errors import UserError
+from survey.flow import Flow
+from survey.instruments.store import class_definitions, class_plan
 from survey.programme.models import TrainingClass
 from survey.roster.models import Trainee
 from survey.services import credentials, windows
@@ -25,6 +27,7 @@ from survey.services.credentials import export_links
 from survey.services.windows import close_classes, open_classes
 from survey.staff.models import AuditEntry, ReminderRequest
 from survey.timezone import now, today_local
+from tests.helpers import first_choice
 from tests.staff.builders import post_form, submit_for
 from tests.staff.conftest import StaffWorld
 
@@ -61,18 +64,28 @@ def actions(world: StaffWorld) -> list[AuditEntry]:
 
 def test_exporting_twice_gives_the_same_links_and_the_draft_survives(world: StaffWorld) -> None:
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:2])
-    with world.client("ministry") as client:
+    with world.db.read() as session:
+        flow = Flow(class_definitions(session, world.class_a), class_plan(session, world.class_a))
+    page_one = {q.field: first_choice(q) for q in flow.pages[0].page.questions}
+    with world.client("ministry") as client, world.client() as phone:
         first = csv_rows(export(client, world.class_a, "csv"))
         assert first[0][:3] == ["项目序号", "项目名称", "承训基地"]
         assert len(first) == 1 + 10
-        link = first[1][5]
-        # A trainee starts answering with the link of the first export.
-        token = token_of(world, link)
-        assert save_draft(world.db, world.secret, token, {"q1": 5}) is DraftResult.SAVED
+        link = urlparse(first[1][5]).path
+        # The trainee starts answering on their phone with the link of the first export.
+        phone.get(link)
+        saved = phone.post("/s/p/1", data={**page_one, "go": ["next"]}, follow_redirects=False)
+        assert saved.headers["location"] == "/s/p/2"
+        phone.cookies.delete("zjgp_t")
         second = csv_rows(export(client, world.class_a, "csv"))
         remind = csv_rows(reminders(client, world.class_a))
         slips = export(client, world.class_a, "html")
         assert slips.status_code == 200
+        # The first export's link still opens, on the same phone, with the trainee's draft.
+        opened = phone.get(link, follow_redirects=False)
+        assert opened.status_code in (302, 303)
+        assert "继续填写" in phone.get("/s").text
+        assert "checked" in phone.get("/s/p/1").text
     assert second == first
     assert remind[0] == ["学员姓名", "联系手机", "问卷链接", "问卷码", "提醒短信"]
     assert [row[2] for row in remind[1:]] == [row[5] for row in first[1:]]
@@ -80,14 +93,10 @@ def test_exporting_twice_gives_the_same_links_and_the_draft_survives(world: Staf
     assert "失效" not in remind[1][4]
     codes = re.findall(r'class="code">([^<]+)<', slips.text)
     assert codes == [row[6] for row in first[1:]]
-    # The first export's link still opens, with the trainee's draft.
-    state = open_token(world.db, world.secret, token)
-    assert state.status is TokenStatus.LIVE
-    assert state.draft == {"q1": 5}
-    with world.client() as trainee:
-        opened = trainee.get(urlparse(link).path, follow_redirects=False)
-        assert opened.status_code in (302, 303)
-        assert trainee.get("/s").status_code == 200
+    token = token_of(world, first[1][5])
+    assert open_token(world.db, world.secret, token).status is TokenStatus.LIVE
+    # Another device with the same link sees none of the phone's answers.
+    assert open_token(world.db, world.secret, token, new_device_secret()).draft_elsewhere
     logged = [e.action for e in actions(world)]
     assert logged.count("slips_csv") == 2
     assert logged.count("reminder_export") == 1
@@ -244,7 +253,9 @@ def test_the_paper_switch_lets_the_base_print_and_marks_the_class(world: StaffWo
 
 
 def test_nothing_is_issued_for_a_closed_class(world: StaffWorld) -> None:
-    close_classes(world.db, world.secret, "命令行（test）", [world.class_a], now(), today_local())
+    close_classes(
+        world.db, world.secret, "命令行（test）", [world.class_a], now(), today_local(), k=5
+    )
     with world.client("ministry") as client:
         response = client.get(f"/staff/classes/{world.class_a}/slips")
         assert response.status_code == 409
@@ -280,7 +291,7 @@ def test_an_action_whose_audit_entry_fails_leaves_nothing(
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:1])
     with pytest.raises(RefusedError):
         close_classes(
-            world.db, world.secret, "命令行（test）", [world.class_a], now(), today_local()
+            world.db, world.secret, "命令行（test）", [world.class_a], now(), today_local(), k=5
         )
     with world.db.read() as session:
         training_class = session.get(TrainingClass, world.class_a)

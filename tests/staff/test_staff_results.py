@@ -22,8 +22,8 @@ def results_world(world: StaffWorld) -> StaffWorld:
     """Class B: six answers, class A: five, both closed."""
     submit_for(world.db, world.secret, world.class_b, world.trainees_b)
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
-    close_class(world.db, world.secret, world.class_b, today_local())
-    close_class(world.db, world.secret, world.class_a, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
+    close_class(world.db, world.secret, world.class_a, today_local(), k=5)
     return world
 
 
@@ -45,7 +45,7 @@ def test_class_and_base_results_for_the_base(results_world: StaffWorld) -> None:
 
 def test_figures_below_k_are_withheld(world: StaffWorld) -> None:
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:3])
-    close_class(world.db, world.secret, world.class_a, today_local())
+    close_class(world.db, world.secret, world.class_a, today_local(), k=5)
     with world.client("base-a") as client:
         page = client.get(f"/staff/classes/{world.class_a}/results").text
     assert "应答 12 人，已提交 3 人，回收率 25%" in page
@@ -116,7 +116,7 @@ def test_reports_are_cached_until_something_changes(results_world: StaffWorld) -
 
     assert other is not None
     open_class(world.db, other, None, now())
-    close_class(world.db, world.secret, other, today_local())
+    close_class(world.db, world.secret, other, today_local(), k=5)
     assert cache.report(world.db, programme_id, "satisfaction", 5) is not first
 
 
@@ -125,8 +125,8 @@ def test_results_say_the_base_held_the_slips(world: StaffWorld) -> None:
     set_base_slips(world.db, "命令行（test）", world.class_b, False, now())
     submit_for(world.db, world.secret, world.class_b, world.trainees_b)
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
-    close_class(world.db, world.secret, world.class_b, today_local())
-    close_class(world.db, world.secret, world.class_a, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
+    close_class(world.db, world.secret, world.class_a, today_local(), k=5)
     with world.client("ministry") as client:
         page = client.get(f"/staff/classes/{world.class_b}/results").text
         other = client.get(f"/staff/classes/{world.class_a}/results").text

@@ -14,6 +14,7 @@ from survey.staff.models import AuditEntry
 from survey.staff.review import suggest_redaction
 from survey.timezone import today_local
 from survey.windows import close_class
+from tests.databases import stored_bytes
 from tests.staff.builders import post_form, submit_for, varied
 from tests.staff.conftest import StaffWorld
 
@@ -29,7 +30,7 @@ def talkative(question: Question, person: int) -> list[str]:
 def reviewed_world(world: StaffWorld) -> StaffWorld:
     """Class B answered by five trainees who wrote comments, then closed."""
     submit_for(world.db, world.secret, world.class_b, world.trainees_b[:5], talkative)
-    close_class(world.db, world.secret, world.class_b, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
     return world
 
 
@@ -118,6 +119,10 @@ def test_review_publish_hide_redact_and_finish(reviewed_world: StaffWorld) -> No
     assert comments[first].redacted_text is None
     assert all(c.redacted_text is None for c in comments.values())
     assert texts[first] not in {c.text for c in comments.values()}
+    # Nor in the database files: not in SQLite's file or write-ahead log, not in PostgreSQL's
+    # table files as a dead row version.
+    assert texts[first].encode() not in stored_bytes(world.db)
+    assert texts[rest[0]].encode() in stored_bytes(world.db)  # the search itself works
     with world.client("base-b") as client:
         page = client.get(f"/staff/classes/{world.class_b}/results").text
     shown = re.findall(r"<li>([^<]+)</li>", page.split('id="comments"')[1])
@@ -136,7 +141,7 @@ def test_review_publish_hide_redact_and_finish(reviewed_world: StaffWorld) -> No
 
 def test_no_comments_below_k_responses(world: StaffWorld) -> None:
     submit_for(world.db, world.secret, world.class_b, world.trainees_b[:4], talkative)
-    close_class(world.db, world.secret, world.class_b, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
     with world.client("ministry") as client:
         review = f"/staff/review/{world.class_b}"
         for comment in comment_ids(world):

@@ -51,7 +51,7 @@ def respond(db: Database, project: int, overall: list[int]) -> None:
             answers[follow_up.field] = [follow_up.options[0][0]]
         sheets = [(d.version, a) for d, a in flow.split(answers)]
         assert submit(db, SECRET.encode(), tokens[trainee_id], sheets).value == "submitted"
-    close_class(db, SECRET.encode(), class_id, today_local())
+    close_class(db, SECRET.encode(), class_id, today_local(), k=5)
 
 
 def run(db: Database, tmp_path: Path, *args: str) -> CliRun:
@@ -85,9 +85,12 @@ def test_json_figures_match_the_answers(closed_programme: Database, tmp_path: Pa
     data = json.loads(result.stdout)
     assert data["k"] == 5
     programme = data["programme"]
-    everyone = [v for values in OVERALL.values() for v in values]
+    # Project 3's class has 3 responses, fewer than k = 5: they enter no figure at any level.
+    everyone = [v for p, values in OVERALL.items() if p != 3 for v in values]
     assert programme["n"] == len(everyone)
-    assert programme["participation"]["invited"] == len(everyone) + 2 * len(OVERALL)
+    responded = sum(len(values) for values in OVERALL.values())
+    assert programme["participation"]["invited"] == responded + 2 * len(OVERALL)
+    assert programme["participation"]["responded"] == responded
     satisfied = sum(v >= 4 for v in everyone)
     overall = programme["satisfaction"]["overall"]["value"]
     assert (overall["successes"], overall["n"]) == (satisfied, len(everyone))
@@ -97,13 +100,13 @@ def test_json_figures_match_the_answers(closed_programme: Database, tmp_path: Pa
     assert overall["high"] == pytest.approx(high, abs=1e-9)
     bases = {b["name"]: b for b in programme["bases"]}
     assert len(bases) == 3
-    # Project 3 has 3 responses, fewer than k = 5: its figures are withheld, with a reason, and
-    # so are those of one more base, or the programme total would give project 3's away.
+    # Its base shows participation only, with the reason; no other base needs hiding.
     small = next(b for b in programme["bases"] if 3 in b["projects"])
-    assert small["suppressed"] is not None
+    assert small["suppressed"]["code"] == "below_k"
     assert small["satisfaction"]["overall"]["value"] is None
+    assert small["participation"]["responded"] == 3
     hidden = [b for b in programme["bases"] if b["suppressed"] is not None]
-    assert len(hidden) == 2
+    assert hidden == [small]
 
 
 def test_project_filter_xlsx_and_csv(closed_programme: Database, tmp_path: Path) -> None:
@@ -122,12 +125,12 @@ def test_project_filter_xlsx_and_csv(closed_programme: Database, tmp_path: Path)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     # Classes whose figures are withheld are left out of the file too (else it would undo the
-    # small-cell rules); here project 2's is the only class shown. No free text in it.
+    # small-cell rule); here project 3's class. No free text in it.
     full = json.loads(run(closed_programme, tmp_path, "--format", "json").stdout)
     shown = [c for b in full["programme"]["bases"] for c in b["classes"] if c["suppressed"] is None]
-    assert [c["projects"] for c in shown] == [[2]]
+    assert [c["projects"] for c in shown] == [[1], [2]]
     assert {r["class_id"] for r in rows} == {c["id"] for c in shown}
-    assert sorted(int(r["overall"]) for r in rows) == sorted(OVERALL[2])
+    assert sorted(int(r["overall"]) for r in rows) == sorted(OVERALL[1] + OVERALL[2])
     assert not any("收获" in value for row in rows for value in row.values())
 
 

@@ -211,14 +211,14 @@ def test_a_class_closes_itself_when_its_deadline_passes(programme_db: Database) 
     class_id, _ = add_trainees(programme_db, 9, 2)
     start = now()
     open_class(programme_db, class_id, start + timedelta(minutes=5), start)
-    assert close_expired(programme_db, SECRET.encode(), start, today_local()) == []
+    assert close_expired(programme_db, SECRET.encode(), start, today_local(), k=5) == []
     closed = close_expired(
-        programme_db, SECRET.encode(), start + timedelta(minutes=6), today_local()
+        programme_db, SECRET.encode(), start + timedelta(minutes=6), today_local(), k=5
     )
     assert [c.class_id for c in closed] == [class_id]
     assert state_of(programme_db, class_id).state == "closed"
     # Audited with the release, once, though a second check comes along.
-    close_expired(programme_db, SECRET.encode(), start + timedelta(minutes=7), today_local())
+    close_expired(programme_db, SECRET.encode(), start + timedelta(minutes=7), today_local(), k=5)
     with programme_db.read() as session:
         entries = list(session.scalars(select(AuditEntry)))
     assert [(e.action, e.user_name, e.target) for e in entries] == [

@@ -16,10 +16,10 @@ from reporting.model import GroupReport
 from survey.errors import UserError
 from survey.programme.models import TrainingClass
 from survey.results import ReportCache
-from survey.services.windows import close_classes, open_classes
+from survey.services.windows import open_classes
 from survey.staff.access import AccessDenied, Principal, require_ministry
 from survey.staff.rates import by_base, class_rows, province_rows, total
-from survey.timezone import as_utc, now, today_local
+from survey.timezone import as_utc, now
 from survey.web.api.auth import api_dependencies
 from survey.web.api.problems import ApiProblem, problem_responses
 from survey.web.api.schemas import (
@@ -38,12 +38,13 @@ from survey.web.api.schemas import (
 )
 from survey.web.staff.pages import (
     PathId,
+    close_now,
     current_programme,
     visible_base,
     visible_class,
     visible_province,
 )
-from survey.web.state import state_db, state_secret, state_settings
+from survey.web.state import state_db, state_settings
 
 #: The furthest a deadline may lie ahead: a year covers any training programme.
 MAX_DEADLINE = timedelta(days=366)
@@ -188,9 +189,7 @@ class ApiController(Controller):
         database = state_db(request.app.state)
         with database.read() as session:
             visible_class(session, principal, class_id)
-        (change,) = close_classes(
-            database, state_secret(request.app.state), principal, [class_id], now(), today_local()
-        )
+        (change,) = close_now(request.app.state, principal, [class_id])
         return self._window(request, class_id, change.message)
 
     @staticmethod

@@ -11,14 +11,14 @@ from litestar.response import Template
 
 from survey.errors import UserError
 from survey.services.credentials import pending_requests
-from survey.services.windows import classes_in_state, close_classes, open_classes
+from survey.services.windows import classes_in_state, open_classes
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import ACTIONS, entries
 from survey.staff.rates import by_base, class_rows, total
-from survey.timezone import format_local, now, parse_local, today_local
+from survey.timezone import format_local, now, parse_local
 from survey.web.staff.auth import staff_dependencies
-from survey.web.staff.pages import Form, PathId, current_programme, page, visible_class
-from survey.web.state import state_db, state_secret, state_settings
+from survey.web.staff.pages import Form, PathId, close_now, current_programme, page, visible_class
+from survey.web.state import state_db, state_settings
 
 AUDIT_PAGE = 100
 
@@ -64,6 +64,7 @@ class MinistryController(Controller):
             programme=programme,
             bases=by_base(rows),
             total=total(rows),
+            contested=sum(r.contested for r in rows),
             states=states,
             small=[r for r in rows if r.rate.invited < settings.report_k],
             requests=requests,
@@ -135,9 +136,7 @@ class MinistryController(Controller):
         with database.read() as session:
             programme_id = current_programme(session).id
         ids = classes_in_state(database, programme_id, ("open",))
-        changes = close_classes(
-            database, state_secret(request.app.state), principal, ids, now(), today_local()
-        )
+        changes = close_now(request.app.state, principal, ids)
         return page(principal, "staff/changes.html", "问卷已关闭", changes=changes)
 
     @post("/classes/{class_id:int}/open", sync_to_thread=True, status_code=200)
@@ -191,14 +190,7 @@ class MinistryController(Controller):
         database = state_db(request.app.state)
         with database.read() as session:
             visible_class(session, principal, class_id)
-        changes = close_classes(
-            database,
-            state_secret(request.app.state),
-            principal,
-            [class_id],
-            now(),
-            today_local(),
-        )
+        changes = close_now(request.app.state, principal, [class_id])
         return page(principal, "staff/changes.html", "问卷已关闭", changes=changes)
 
     @get("/audit", sync_to_thread=True)

@@ -3,9 +3,11 @@ class, base or province together with the access check for it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, PathParameter
@@ -14,8 +16,11 @@ from sqlalchemy.orm import Session
 
 from survey.programme.models import Programme, Province, TrainingBase, TrainingClass
 from survey.programme.selection import select_programme
+from survey.services.windows import WindowChange, close_classes
 from survey.staff.access import Principal, require_base, require_province
 from survey.staff.rates import ClassRow, class_rows
+from survey.timezone import now, today_local
+from survey.web.state import state_db, state_secret, state_settings
 
 #: Largest id a path may carry: beyond it, a database integer overflows.
 MAX_ID = 2**31 - 1
@@ -112,3 +117,16 @@ def visible_province(session: Session, principal: Principal, province_id: int) -
         raise NotFoundException
     require_province(principal, province.id)
     return province
+
+
+def close_now(state: State, principal: Principal, class_ids: Sequence[int]) -> list[WindowChange]:
+    """Close ``class_ids`` now with the app's secret and k: the staff pages and the API."""
+    return close_classes(
+        state_db(state),
+        state_secret(state),
+        principal,
+        class_ids,
+        now(),
+        today_local(),
+        k=state_settings(state).report_k,
+    )
