@@ -48,7 +48,7 @@ def _assert_inert(cells: list[str]) -> None:
     assert live == [], live
 
 
-SLIP = Slip(1, "项目", "基地", HOSTILE_NAME, "13900010001", "https://x.example/t/abc", "ABCD")
+SLIP = Slip(1, "项目", "基地", HOSTILE_NAME, "13900010001", "https://x.example/t/abc", "ABCD", 5)
 
 
 def test_slips_and_reminder_csv_neutralise_a_roster_name() -> None:

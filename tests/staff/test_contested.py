@@ -112,7 +112,7 @@ def test_the_ministry_sees_the_count_beside_the_rate_and_in_the_workbook(
         overview = client.get("/staff/overview").text
     assert "称非本人提交" in overview
     assert '<td class="num"><span class="tag warn">3</span></td>' in overview
-    close_class(world.db, world.secret, world.class_b, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
     with world.client("ministry") as client:
         response = client.get("/staff/results/satisfaction/xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
