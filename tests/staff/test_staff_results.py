@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from survey.services.credentials import set_base_slips
 from survey.staff.models import AuditEntry
-from survey.timezone import today_local
+from survey.timezone import now, today_local
 from survey.windows import close_class
 from tests.staff.builders import submit_for
 from tests.staff.conftest import StaffWorld
@@ -136,3 +137,33 @@ def test_reports_are_cached_until_something_changes(results_world: StaffWorld) -
     open_class(world.db, other, None, now())
     close_class(world.db, world.secret, other, today_local(), k=5)
     assert cache.report(world.db, programme_id, "satisfaction", 5) is not first
+
+
+def test_results_say_the_base_held_the_slips(world: StaffWorld) -> None:
+    set_base_slips(world.db, "命令行（test）", world.class_b, True, now())
+    set_base_slips(world.db, "命令行（test）", world.class_b, False, now())
+    submit_for(world.db, world.secret, world.class_b, world.trainees_b)
+    submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
+    close_class(world.db, world.secret, world.class_a, today_local(), k=5)
+    with world.client("ministry") as client:
+        page = client.get(f"/staff/classes/{world.class_b}/results").text
+        other = client.get(f"/staff/classes/{world.class_a}/results").text
+        workbook = load_workbook(io.BytesIO(client.get("/staff/results/satisfaction/xlsx").content))
+        report = client.get(f"/api/v1/reports/satisfaction/classes/{world.class_b}").json()
+        unmarked = client.get(f"/api/v1/reports/satisfaction/classes/{world.class_a}").json()
+        classes = {c["id"]: c for c in client.get("/api/v1/classes").json()}
+    assert 'id="base-held-slips"' in page
+    assert 'id="base-held-slips"' not in other
+    cells = [
+        str(cell.value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    assert sum("（承训基地发放纸条）" in cell for cell in cells) >= 1
+    assert report["report"]["group"]["name"].endswith("（承训基地发放纸条）")
+    assert "承训基地发放纸条" not in unmarked["report"]["group"]["name"]
+    assert classes[world.class_b]["base_held_slips"] is True
+    assert classes[world.class_a]["base_held_slips"] is False

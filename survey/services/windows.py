@@ -1,7 +1,6 @@
-"""Opening, extending and closing survey windows from the staff pages and the API, audited.
+"""Opening, extending and closing survey windows, audited in the same transaction.
 
-The work itself is :mod:`survey.windows` (the same as ``survey class open/close``); this module
-adds who may do it and the audit entry.
+The work itself is :mod:`survey.windows`; this module adds who may do it and the audit entry.
 """
 
 from __future__ import annotations
@@ -11,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from survey.db.engine import Database
 from survey.errors import UserError
 from survey.programme.models import Project, TrainingClass
-from survey.staff.access import Principal, require_ministry
-from survey.staff.audit import audit
+from survey.staff.audit import Actor, record, require_ministry_actor
 from survey.timezone import format_local
-from survey.windows import close_class, open_class
+from survey.windows import Closed, close_class, open_class_in
 
 
 @dataclass(frozen=True)
@@ -28,34 +27,42 @@ class WindowChange:
     class_id: int
     name: str
     message: str
+    #: False when the class was left as it was (already closed).
+    done: bool = True
+
+
+def _name_and_state(db: Database, class_id: int) -> tuple[str, str]:
+    with db.read() as session:
+        training_class = session.get(TrainingClass, class_id)
+        if training_class is None:
+            raise UserError(f"培训班 {class_id} 不存在")
+        return training_class.name, training_class.state
 
 
 def open_classes(
     db: Database,
-    principal: Principal,
+    actor: Actor,
     class_ids: Sequence[int],
     until: datetime | None,
     now: datetime,
 ) -> list[WindowChange]:
     """Open pending classes, or move the deadline of open ones, until ``until`` (None: no
-    deadline). Closed classes are skipped with a message; nothing is half done per class."""
-    require_ministry(principal)
+    deadline). Closed classes are skipped with a message; each class is its own transaction,
+    with its audit entry."""
+    require_ministry_actor(actor)
     changes: list[WindowChange] = []
     for class_id in class_ids:
-        with db.read() as session:
-            training_class = session.get(TrainingClass, class_id)
-            if training_class is None:
-                raise UserError(f"培训班 {class_id} 不存在")
-            name, state = training_class.name, training_class.state
+        name, state = _name_and_state(db, class_id)
         if state == "closed":
-            changes.append(WindowChange(class_id, name, "已关闭，不能重新开放"))
+            changes.append(WindowChange(class_id, name, "已关闭，不能重新开放", done=False))
             continue
-        opened = open_class(db, class_id, until, now)
-        deadline = format_local(opened.closes_at) if opened.closes_at else "未设截止时间"
-        action = "class_open" if state == "pending" else "class_extend"
+        with db.write() as session:
+            opened = open_class_in(session, class_id, until, now)
+            deadline = format_local(opened.closes_at) if opened.closes_at else "未设截止时间"
+            action = "class_open" if state == "pending" else "class_extend"
+            record(session, actor, action, f"class:{class_id}", f"{name}：截止 {deadline}", now)
         verb = "已开放" if state == "pending" else "截止时间已改为"
         message = f"{verb}，截止 {deadline}" if state == "pending" else f"{verb} {deadline}"
-        audit(db, principal, action, f"class:{class_id}", f"{name}：截止 {deadline}", now)
         changes.append(WindowChange(class_id, name, message))
     return changes
 
@@ -63,7 +70,7 @@ def open_classes(
 def close_classes(
     db: Database,
     secret: bytes,
-    principal: Principal,
+    actor: Actor,
     class_ids: Sequence[int],
     now: datetime,
     today: date,
@@ -71,22 +78,21 @@ def close_classes(
     k: int,
 ) -> list[WindowChange]:
     """Close classes and release their answers as anonymous responses (irreversible); a
-    questionnaire with fewer than ``k`` answer sets in a class releases nothing."""
-    require_ministry(principal)
+    questionnaire with fewer than ``k`` answer sets in a class releases nothing. The audit
+    entry commits with the release."""
+    require_ministry_actor(actor)
     changes: list[WindowChange] = []
     for class_id in class_ids:
-        with db.read() as session:
-            training_class = session.get(TrainingClass, class_id)
-            if training_class is None:
-                raise UserError(f"培训班 {class_id} 不存在")
-            name, state = training_class.name, training_class.state
+        name, state = _name_and_state(db, class_id)
         if state == "closed":
-            changes.append(WindowChange(class_id, name, "早已关闭"))
+            changes.append(WindowChange(class_id, name, "早已关闭", done=False))
             continue
-        closed = close_class(db, secret, class_id, today, k=k)
-        audit(
-            db, principal, "class_close", f"class:{class_id}", f"{name}：{closed.summary(k)}", now
-        )
+
+        def audited(session: Session, closed: Closed, class_id: int = class_id) -> None:
+            summary = f"{closed.name}：{closed.summary(k)}"
+            record(session, actor, "class_close", f"class:{class_id}", summary, now)
+
+        closed = close_class(db, secret, class_id, today, k=k, before_commit=audited)
         changes.append(WindowChange(class_id, name, f"已关闭，{closed.summary(k)}"))
     return changes
 
