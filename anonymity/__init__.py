@@ -17,9 +17,15 @@ Issue.
     that catches every single typo and every transposition without a database lookup
     (:func:`~anonymity.tokens.new_token`, :func:`~anonymity.tokens.parse_code`). Links are
     signed with itsdangerous, so forged or truncated ones fail before the database
-    (:func:`~anonymity.tokens.unsign_link`). The database stores only the token's HMAC
-    (:func:`~anonymity.tokens.digest`, :class:`~anonymity.models.Token`); re-issuing deletes
-    the old live token (:func:`~anonymity.issuing.issue_tokens`).
+    (:func:`~anonymity.tokens.unsign_link`). The database looks a token up by its HMAC
+    (:func:`~anonymity.tokens.digest`, :class:`~anonymity.models.Token`). So that a reminder
+    re-sends the same link, a live token is also kept sealed with AES-256-GCM under its own
+    subkey, bound to its row's digest (:func:`~anonymity.sealing.seal_token`); issuing again
+    returns it, and only a replacement deletes the old live token and its draft
+    (:func:`~anonymity.issuing.issue_tokens`). Spending or closing the class deletes the
+    sealed copy. Without the secret it is noise of one fixed length; with the secret, every
+    live (never a spent) token can be opened, which adds nothing about submitted answers to
+    what the secret already opens (the pool).
 
 Open.
     :func:`~anonymity.issuing.open_token` only reads: link scanners cannot spend a token. The
@@ -39,7 +45,8 @@ Draft.
 Submit.
     One transaction (:func:`~anonymity.submission.submit`): a conditional UPDATE spends the
     token (exactly one of two concurrent submits wins), unlinks it from the roster and drops
-    its draft; the roster entry is marked responded with no time; each answer sheet enters the
+    its draft and sealed copy; the roster entry is marked responded with no time; each answer
+    sheet enters the
     pool sealed with AES-256-GCM, bound to class and questionnaire version, padded to 16 KiB
     buckets so its size says nothing (:mod:`anonymity.sealing`), in canonical form so neither
     size nor key order carries a per-person fingerprint (:mod:`anonymity.answers`). A busy,

@@ -1,8 +1,8 @@
 """Save-and-resume: drafts sealed under a key derived from the token and the device.
 
 A draft belongs to a live token, which is linked to its roster entry; that is why it is sealed
-under a key only the token (which the database never stores), the server secret and the
-device that wrote it together can derive. The device secret is random, kept by the trainee's
+under a key only the token (which the database never stores in the clear), the server secret
+and the device that wrote it together can derive. The device secret is random, kept by the trainee's
 browser in an HttpOnly cookie and never stored on the server, so another holder of the link (a
 second phone, or anyone the link was passed to) cannot read the draft. Such a device may only
 start afresh, which discards the draft (:func:`discard_draft`); it cannot overwrite a draft it

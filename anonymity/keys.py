@@ -29,6 +29,7 @@ LINK_SIGNING = "link-signing"
 COOKIE_SIGNING = "cookie-signing"
 POOL_SEALING = "pool-sealing"
 DRAFT_SALT = "draft-salt"
+TOKEN_SEALING = "token-sealing"  # noqa: S105 (an HKDF label, not a secret)
 
 
 def derive_key(secret: bytes, purpose: str) -> bytes:
@@ -64,6 +65,8 @@ class Keys:
     pool_sealing: bytes
     #: HKDF salt mixed into each per-token draft key, so a draft needs the token AND the server.
     draft_salt: bytes
+    #: AES-256-GCM key of the live tokens kept sealed so that a reminder re-sends the same link.
+    token_sealing: bytes
 
     def __repr__(self) -> str:
         # Keys must never reach a log line or a traceback's locals dump.
@@ -79,4 +82,5 @@ def derive_keys(secret: bytes) -> Keys:
         cookie_signing=derive_key(secret, COOKIE_SIGNING),
         pool_sealing=derive_key(secret, POOL_SEALING),
         draft_salt=derive_key(secret, DRAFT_SALT),
+        token_sealing=derive_key(secret, TOKEN_SEALING),
     )

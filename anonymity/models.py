@@ -3,10 +3,12 @@
 What each table may hold is the protocol itself, so every column is listed with its reason:
 
 * ``token``: one row per issued token. ``digest`` is the HMAC of the token (the token itself is
-  never stored). While the token is live, ``trainee_id`` links it to its roster entry and
-  ``draft`` may hold a sealed draft; spending sets ``trainee_id`` and ``draft`` to NULL and
-  ``spent`` to true in one conditional UPDATE. The spent row stays so that a second visit can
-  say "已提交" without any link to a person; a database check keeps "live" and "linked" equal.
+  never stored in the clear). While the token is live, ``trainee_id`` links it to its roster
+  entry, ``draft`` may hold a sealed draft and ``sealed_token`` holds the token sealed under a
+  subkey of the server secret (so that a reminder re-sends the same link); spending sets
+  ``trainee_id``, ``draft`` and ``sealed_token`` to NULL and ``spent`` to true in one
+  conditional UPDATE. The spent row stays so that a second visit can say "已提交" without any
+  link to a person; a database check keeps "live" and "linked" equal.
   No timestamps.
 * ``sealed_pool``: the sealed answers of a class during its window. A random id, the class and
   questionnaire version (both released with the response anyway) and the sealed bytes: no
@@ -73,6 +75,9 @@ class Token(Model):
     spent: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The draft sealed under a key derived from the token; NULL when there is none.
     draft: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    #: The live token sealed under the server's token-sealing key, so a reminder re-sends the
+    #: same link; NULL once spent, and after its class closes.
+    sealed_token: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
 
 
 class PoolEntry(Model):

@@ -31,12 +31,13 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections import Counter
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from anonymity.answers import split_free_text
 from anonymity.errors import AnonymityError
@@ -74,6 +75,7 @@ def release_class(
     *,
     text_fields: Collection[str],
     k: int,
+    before_commit: Callable[[Session, ReleaseResult], None] | None = None,
 ) -> ReleaseResult:
     """Close the class and release its pool, shuffled, in one transaction.
 
@@ -84,9 +86,10 @@ def release_class(
     required for the same reason.
 
     Sets the class's ``state`` to "closed" and ``released_on`` to ``today``. Idempotent: a
-    closed class with an empty pool is left unchanged. Raises ``UnknownClassError``,
-    ``RetryLaterError`` (nothing written), or ``SealError`` if a pool entry does not open (then
-    nothing is released: an operator must look at the pool).
+    closed class with an empty pool is left unchanged. ``before_commit`` runs inside the release
+    transaction once its counts are known (the caller's audit entry), so both commit or neither.
+    Raises ``UnknownClassError``, ``RetryLaterError`` (nothing written), or ``SealError`` if a
+    pool entry does not open (then nothing is released: an operator must look at the pool).
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -151,24 +154,31 @@ def release_class(
             # it ever fail to, an unreleased answer stays in the pool rather than being lost.
             released = [entry_id for entry_id, _, _ in pool]
             connection.execute(delete(PoolEntry).where(PoolEntry.id.in_(released)))
-        # Drafts of tokens never used can no longer be submitted; sealed or not, drop them.
+        # Tokens never used can no longer be submitted: drop their drafts and sealed copies.
         connection.execute(
             update(Token)
-            .where(Token.class_id == class_id, Token.draft.is_not(None))
-            .values(draft=None)
+            .where(
+                Token.class_id == class_id,
+                or_(Token.draft.is_not(None), Token.sealed_token.is_not(None)),
+            )
+            .values(draft=None, sealed_token=None)
         )
         connection.execute(
             update(TrainingClass)
             .where(TrainingClass.id == class_id)
             .values(state="closed", released_on=today)
         )
-    scrubbed = forget_deleted(db, (PoolEntry, Token), full=True) if pool else True
-    return ReleaseResult(
-        responses=len(responses),
-        withheld=len(pool) - len(responses),
-        comments=len(comments),
-        scrubbed=scrubbed,
-    )
+        result = ReleaseResult(
+            responses=len(responses),
+            withheld=len(pool) - len(responses),
+            comments=len(comments),
+            scrubbed=True,
+        )
+        if before_commit is not None:
+            before_commit(session, result)
+    if pool:
+        result = replace(result, scrubbed=forget_deleted(db, (PoolEntry, Token), full=True))
+    return result
 
 
 def _require_secure_delete(connection: Connection) -> None:

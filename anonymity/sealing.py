@@ -15,7 +15,13 @@ characters, so in practice all pool rows have the same size.
 
 Drafts are sealed under a key derived with HKDF from the token itself, salted with a subkey of
 the server secret: a half-finished answer sheet in the database, which is still linked to its
-person, cannot be read without the token (which the database never stores) and the server.
+person, cannot be read without the token (which the database never stores in the clear) and the
+server.
+
+A live token itself is kept sealed in its row under the token-sealing subkey, bound to the row's
+digest, so that a reminder or a second export shows the same link again; spending, replacing or
+closing the class deletes it. Without the server secret the sealed token is noise; with it, the
+holder could open any live token, as it could already forge drafts and read the pool.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from anonymity import answers as answer_sets
 from anonymity.answers import Answers
 from anonymity.errors import SealError
 from anonymity.keys import Keys
+from anonymity.tokens import digest, is_token
 
 #: Smallest padded plaintext, in bytes.
 PAD_MIN = 16 * 1024
@@ -180,3 +187,35 @@ def open_draft_or_none(
         return open_draft(keys, token, device, class_id, sealed)
     except SealError:
         return None
+
+
+def _token_context(token_digest: bytes) -> bytes:
+    return context("live-token", token_digest.hex())
+
+
+def seal_token(keys: Keys, token: str, token_digest: bytes) -> bytes:
+    """Seal a live token for its own row (bound to its digest), so a reminder can re-send it.
+
+    Not padded: every token has the same length, so the ciphertext's length says nothing.
+    """
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    body = AESGCM(keys.token_sealing).encrypt(
+        nonce, token.encode("ascii"), _FORMAT + _token_context(token_digest)
+    )
+    return _FORMAT + nonce + body
+
+
+def open_token_seal(keys: Keys, sealed: bytes, token_digest: bytes) -> str | None:
+    """The token sealed by :func:`seal_token`, or None when it does not open (another secret,
+    another row's value copied in, or altered bytes): the caller then issues a fresh token."""
+    if len(sealed) <= OVERHEAD or sealed[:1] != _FORMAT:
+        return None
+    nonce = sealed[1 : 1 + _NONCE_BYTES]
+    try:
+        plain = AESGCM(keys.token_sealing).decrypt(
+            nonce, sealed[1 + _NONCE_BYTES :], _FORMAT + _token_context(token_digest)
+        )
+    except InvalidTag:
+        return None
+    token = plain.decode("ascii", "replace")
+    return token if is_token(token) and digest(keys.token_digest, token) == token_digest else None

@@ -155,7 +155,7 @@ _LOCK_TRAINEES = (
 _SPEND = (
     update(Token)
     .where(Token.digest.in_(bindparam("digests", expanding=True)), Token.spent.is_(False))
-    .values(spent=True, trainee_id=None, draft=None)
+    .values(spent=True, trainee_id=None, draft=None, sealed_token=None)
     .returning(Token.digest)
 )
 _ARE_SPENT = select(Token.digest, Token.spent).where(

@@ -51,6 +51,7 @@ SECTIONS: list[tuple[str, str, list[str], str]] = [
         "",
         [
             "anonymity.issuing:issue_tokens",
+            "anonymity.issuing:issue_tokens_in",
             "anonymity.issuing:open_token",
             "anonymity.drafts:save_draft",
             "anonymity.submission:submit",
@@ -73,6 +74,23 @@ SECTIONS: list[tuple[str, str, list[str], str]] = [
         "(`reporting.suppression.eligible_inputs`), so every statistic, including any added later,"
         "\nsees only whole cells of at least k; a class's figures then depend on that class alone"
         "\nand never change once published.",
+    ),
+    (
+        "survey.services (the web handlers and the CLI call these)",
+        "Each service takes the database and an actor (a staff `Principal`, or `cli_actor()`, "
+        'that is\n"命令行（system user）"), checks what the actor may do and writes its audit '
+        "entry in the same\ntransaction as the action.",
+        [
+            "survey.services.credentials:export_links",
+            "survey.services.credentials:replace_link",
+            "survey.services.credentials:request_reminder",
+            "survey.services.credentials:set_base_slips",
+            "survey.services.credentials:issue_links",
+            "survey.services.windows:open_classes",
+            "survey.services.windows:close_classes",
+            "survey.services.rosters:import_audited",
+        ],
+        "",
     ),
     (
         "survey.intake (every spreadsheet a person hands over)",

@@ -10,6 +10,7 @@ and ``<desc>`` for screen readers.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from typing import Literal
@@ -22,9 +23,11 @@ from reporting.wording import dispersion_sentence
 __all__ = [
     "FONT_FAMILY",
     "dimension_profile_svg",
+    "fit",
     "funnel_svg",
     "nice_ticks",
     "rank_intervals_svg",
+    "text_width",
 ]
 
 #: Local CJK fonts of Windows, macOS, Android and Linux, then the generic family.
@@ -86,14 +89,33 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def text_width(content: str, size: float) -> float:
+    """The width ``content`` takes at font ``size``, erring wide: a CJK character, and general
+    punctuation such as "…" and "–" (full width in CJK faces), is one em, other characters about
+    0.6 em in the common sans-serif faces."""
+    return sum(size if ord(ch) > 0x2E7F or 0x2000 <= ord(ch) <= 0x206F else 0.6 * size
+               for ch in content)  # fmt: skip
+
+
+def fit(content: str, size: float, room: float) -> str:
+    """``content`` cut with "…" so that it fits in ``room`` pixels at font ``size``."""
+    if text_width(content, size) <= room:
+        return content
+    while content and text_width(content + "…", size) > room:
+        content = content[:-1]
+    return content + "…"
+
+
 def _svg(width: int, height: int, title: str, description: str, body: Sequence[str]) -> str:
+    # Ids derived from the content: several charts inlined in one page must not share ids.
+    ident = "c" + hashlib.blake2s(f"{title}\n{description}".encode(), digest_size=5).hexdigest()
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{ident}t {ident}d" '
             f"font-family={quoteattr(FONT_FAMILY)}>",
-            f'<title id="t">{escape(title)}</title>',
-            f'<desc id="d">{escape(description)}</desc>',
+            f'<title id="{ident}t">{escape(title)}</title>',
+            f'<desc id="{ident}d">{escape(description)}</desc>',
             f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
             *body,
             "</svg>",
@@ -117,7 +139,8 @@ def dimension_profile_svg(report: Report, base: str) -> str:
     def x(value: float) -> float:
         return label_width + (value - minimum) / (maximum - minimum) * plot_width
 
-    body = [_text(10, 24, f"{group.name}：各维度得分", size=15, weight="bold")]
+    heading = fit(f"{group.name}：各维度得分", 15, width - 20)
+    body = [_text(10, 24, heading, size=15, weight="bold")]
     body.append(_text(10, 44, "条形为本基地均值，细线为 95% 置信区间，红色竖线为全项目均值",
                       size=11, fill=MUTED))  # fmt: skip
     if group.suppression is not None:
@@ -131,7 +154,8 @@ def dimension_profile_svg(report: Report, base: str) -> str:
     for row, info in enumerate(report.dimensions):
         y = top + row * row_height
         middle = y + row_height / 2
-        body.append(_text(label_width - 8, middle + 4, info.label, anchor="end"))
+        body.append(_text(label_width - 8, middle + 4, fit(info.label, 12, label_width - 12),
+                          anchor="end"))  # fmt: skip
         figures = group.dimension(info.id)
         hidden = figures.suppression if figures else None
         if figures is None or hidden is not None or figures.score is None:
@@ -175,22 +199,35 @@ def _polyline(points: Sequence[tuple[float, float]], stroke: str, dash: str | No
 
 def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "primary") -> str:
     """The funnel plot (Spiegelhalter 2005) of the bases' 满意率 (``"primary"``) or response
-    rates (``"response_rate"``), with φ, τ and the overdispersion test, bases beyond the 99.8 %
-    limits in force named next to their points."""
+    rates (``"response_rate"``), with φ, τ and the overdispersion test.
+
+    Every base is numbered at its point and named in a legend below the plot, with its rate and
+    size; bases beyond the 99.8 % limits in force are drawn in red. Each point carries a
+    ``<title>`` tooltip when the SVG is inlined in a page. Every label is kept inside the chart:
+    numbers that would cross the right edge go to the left of their point, and names too long
+    for their legend column are cut with "…" (the full name stays in the tooltip and the
+    description).
+    """
     if measure == "primary":
         funnel = report.comparison.funnel
         title, what, axis = "满意率漏斗图", "满意率", "答题人数"
         note = report.comparison.funnel_note
     else:
         funnel = report.comparison.response_funnel
-        title, what, axis = "回收率漏斗图", "回收率", "应答人数"
+        title, what, axis = "回答率漏斗图", "回答率", "邀请人数"
         note = None
-    width, height = 640, 460
-    left, right, top, bottom = 64, 24, 96, 56
+    width = 640
+    left, right, top, plot_height = 64, 24, 112, 300
     if funnel is None or not funnel.points:
         note = note or "没有可作漏斗图的数据"
-        body = [_text(10, 24, title, size=15, weight="bold"), _text(10, 60, note)]
+        body = [_text(10, 24, title, size=15, weight="bold"), _text(10, 60, fit(note, 12, 620))]
         return _svg(width, 120, title, note, body)
+    columns = 2
+    column_width = (width - 20) / columns
+    legend_rows = math.ceil(len(funnel.points) / columns)
+    bottom_of_plot = top + plot_height
+    legend_top = bottom_of_plot + 78
+    height = legend_top + 18 * legend_rows + 10
     max_n = max(p.n for p in funnel.points)
     x_max = max_n * 1.08
     first_n = max(1, min(p.n for p in funnel.points) // 2)
@@ -203,8 +240,10 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
         return left + n / x_max * (width - left - right)
 
     def y(rate: float) -> float:
-        return top + (y_max - rate) / (y_max - y_min) * (height - top - bottom)
+        return top + (y_max - rate) / (y_max - y_min) * plot_height
 
+    flagged = funnel.outside(998)
+    summary = "超出 99.8% 控制限（红色）：" + ("、".join(p.label for p in flagged) or "无")
     body = [
         _text(10, 24, title, size=15, weight="bold"),
         _text(10, 44, f"全项目{what} {funnel.target:.1%}；虚线为 95% 控制限，实线为 99.8% 控制限",
@@ -212,14 +251,15 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
     ]  # fmt: skip
     # The test and the limits it leads to on two lines: one line is wider than the chart.
     for line, part in enumerate(dispersion_sentence(funnel).split("；")):
-        body.append(_text(10, 62 + 16 * line, part, size=11, fill=MUTED))
+        body.append(_text(10, 62 + 16 * line, fit(part, 11, width - 20), size=11, fill=MUTED))
+    body.append(_text(10, 96, fit(summary, 11, width - 20), size=11, fill=ACCENT))
     for rate in nice_ticks(y_min, y_max, 8):
         body.append(_line(left, y(rate), width - right, y(rate), GRID))
         body.append(_text(left - 6, y(rate) + 4, f"{rate:.0%}", size=11, anchor="end", fill=MUTED))
     for n in nice_ticks(0, x_max):
-        body.append(_text(x(n), height - bottom + 18, f"{n:g}", size=11, anchor="middle",
+        body.append(_text(x(n), bottom_of_plot + 18, f"{n:g}", size=11, anchor="middle",
                           fill=MUTED))  # fmt: skip
-    body.append(_text((left + width - right) / 2, height - 14, axis, anchor="middle"))
+    body.append(_text((left + width - right) / 2, bottom_of_plot + 38, axis, anchor="middle"))
     body.append(_line(left, y(funnel.target), width - right, y(funnel.target), INK, 1))
     step = max(1, len(shown_curve) // 150)
     sampled = shown_curve[::step]
@@ -232,24 +272,37 @@ def funnel_svg(report: Report, measure: Literal["primary", "response_rate"] = "p
         body.append(_polyline([(x(c.n), y(getattr(c, attribute))) for c in sampled], colour, dash))
     described = []
     placed: list[tuple[float, float]] = []
-    flagged = funnel.outside(998)
-    for point in funnel.points:
+    for number, point in enumerate(funnel.points, start=1):
         outside = point in flagged
+        colour = ACCENT if outside else BAR
+        tooltip = f"{number}. {point.label}：{what} {point.rate:.1%}（{axis} {point.n}）"
+        cx, cy = x(point.n), y(point.rate)
         body.append(
-            f'<circle cx="{_f(x(point.n))}" cy="{_f(y(point.rate))}" r="5" '
-            f'fill="{ACCENT if outside else BAR}" stroke="#ffffff" stroke-width="1">'
-            f"<title>{escape(f'{point.label}：{point.rate:.1%}（n = {point.n}）')}</title></circle>"
+            f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="5" fill="{colour}" stroke="#ffffff" '
+            f'stroke-width="1"><title>{escape(tooltip)}</title></circle>'
         )
-        if outside:
-            # Bases with the same n and rate share a point: stack their names below each other.
-            label_x, label_y = x(point.n) + 8, y(point.rate) + 4
-            while any(abs(px - label_x) < 60 and abs(py - label_y) < 13 for px, py in placed):
-                label_y += 14
-            placed.append((label_x, label_y))
-            body.append(_text(label_x, label_y, point.label, size=11, fill=ACCENT))
-        described.append(f"{point.label} {point.rate:.1%}（n = {point.n}）")
-    summary = "超出 99.8% 控制限：" + ("、".join(p.label for p in flagged) if flagged else "无")
-    body.append(_text(width - right, 24, summary, size=11, anchor="end", fill=ACCENT))
+        # Numbers of bases at the same spot stack downwards; near the right edge they go left.
+        label = str(number)
+        label_width = text_width(label, 10)
+        label_x = cx + 7 if cx + 7 + label_width <= width - 2 else cx - 7 - label_width
+        label_y = cy + 4
+        while any(abs(px - label_x) < 14 and abs(py - label_y) < 11 for px, py in placed):
+            label_y += 11
+        label_y = min(label_y, bottom_of_plot - 2)
+        placed.append((label_x, label_y))
+        body.append(_text(label_x, label_y, label, size=10, fill=colour))
+        # The legend reads down the first column, then down the second.
+        column, row = divmod(number - 1, legend_rows)
+        entry = f"{number}. {point.label} {point.rate:.1%}（{point.n}）"
+        body.append(
+            f'<g><title>{escape(tooltip)}</title>'
+            + _text(10 + column * column_width, legend_top + 18 * row,
+                    fit(entry, 12, column_width - 10), fill=colour)
+            + "</g>"
+        )  # fmt: skip
+        described.append(tooltip)
+    body.append(_text(10, legend_top - 18, f"各基地（编号对应图中的点，括号内为{axis}）",
+                      size=11, fill=MUTED))  # fmt: skip
     return _svg(
         width,
         height,
@@ -291,7 +344,8 @@ def rank_intervals_svg(report: Report) -> str:
     described = []
     for row, rank in enumerate(ranks):
         middle = top + row * row_height + row_height / 2
-        body.append(_text(label_width - 8, middle + 4, rank.label, anchor="end"))
+        body.append(_text(label_width - 8, middle + 4, fit(rank.label, 12, label_width - 12),
+                          anchor="end"))  # fmt: skip
         body.append(_line(x(rank.low), middle, x(rank.high), middle, BAR, 3))
         body.append(f'<circle cx="{_f(x(rank.rank))}" cy="{_f(middle)}" r="5" fill="{INK}"/>')
         text = f"第 {rank.rank} 名（{rank.low}–{rank.high}）"

@@ -1,6 +1,8 @@
 """The released anonymous responses as CSV, one row per response, for researchers.
 
-Columns: ``class_id`` and the questionnaire's field ids (scored items, the recommendation item,
+Columns: ``class_id``, the class's ``project`` number and ``base`` name (readers know a class by
+those; both follow from the class, so they add nothing about a trainee), and the questionnaire's
+field ids (scored items, the recommendation item,
 choice items; multiple choices joined with ``;``). Never free text, never anything else.
 
 The small-cell rule holds here too, or the file would undo it: the rows are exactly what the
@@ -58,7 +60,7 @@ def responses_csv(classes: Sequence[ClassInput], report: Report) -> str:
     columns = _columns(classes)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(inert_row(["class_id", *columns]))
+    writer.writerow(inert_row(["class_id", "project", "base", *columns]))
     order = [c.id for base in report.programme.children for c in base.children]
     missing = {data.class_id for data in classes} - set(order)
     if missing:
@@ -69,7 +71,15 @@ def responses_csv(classes: Sequence[ClassInput], report: Report) -> str:
         data = eligible.get(class_id)
         if data is None:
             continue
-        rows = [[class_id, *(_cell(answers.get(c)) for c in columns)] for answers in data.answers]
+        rows = [
+            [
+                class_id,
+                str(data.project),
+                inert(data.base),
+                *(_cell(answers.get(c)) for c in columns),
+            ]
+            for answers in data.answers
+        ]
         writer.writerows(sorted(rows))
     return out.getvalue()
 

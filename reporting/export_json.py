@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from reporting.comparison import MIN_RANKED_ANSWERS, OVERALL_SCORE, dimension_measure
+from reporting.comparison import OVERALL_SCORE, dimension_measure
 from reporting.model import (
     BaseComparison,
     BaseRow,
@@ -33,45 +33,15 @@ from reporting.stats.overdispersion import Overdispersion
 from reporting.stats.proportions import Bounds, NetPromoter, Proportion
 from reporting.stats.reliability import Reliability
 from reporting.suppression import Suppression
+from reporting.wording import GLOSSARY
 
 __all__ = ["FORMAT", "report_json", "report_to_dict", "write_report_json"]
 
 #: Identifies the layout of the object; bumped when a key changes meaning.
 FORMAT = "zjgp-survey-report/2"
 
-DEFINITIONS = {
-    "primary": "主要指标：满意率，即问卷声明为主要指标的题目（总体满意度）回答“满意”或“非常满意”"
-    "（最高两档）的比例，Wilson 区间；各处首先列出",
-    "response_rate": "回收率：已提交人数 / 应答人数，Wilson 区间；与满意率并列的指标，另作漏斗图",
-    "nonresponse_bounds": "无回答的最坏情形界（Manski）：假设未作答者全部不满意 / 全部满意时，"
-    "全体应答人员中的满意率",
-    "item_score": "原始答案；反向计分题为 最小值 + 最大值 − 原始答案",
-    "dimension_score": "每份答卷在该维度已作答题目的计分平均值（未答题不计入）",
-    "overall_score": "每份答卷各计分维度得分的平均值（每个维度权重相同，反向题已反向计分）；"
-    "不含总体满意度题所在维度，也不把“同意程度”与“满意程度”两种量表混在一起，"
-    "所用维度见 score_dimensions",
-    "top_two": "计分后落在最高两档（5 点量表为 4、5）；反向题为反向计分后的最高两档，"
-    "即原始答案“不同意”“非常不同意”的比例",
-    "satisfaction_overall": "总体满意度题的前两档占比，Wilson 区间",
-    "satisfaction_averaged": "每份答卷在满意率题目中前两档所占比例的平均值，logit 变换区间",
-    "nps": "推荐者（9–10）比例减贬损者（0–6）比例 × 100，区间为 Rocks (2016) 调整 Wald 法",
-    "mean_interval": "均值的置信区间在 logit 变换后的量表上构造（delta 法、t 分位数），"
-    "不超出量表范围",
-    "alpha": "Cronbach α（整行删除缺失），Feldt 区间，题目–其余题目总分相关；只在全项目层面报告，"
-    "α < 0.5 或区间下限为负时附说明",
-    "pooled_matrix_item": "评教矩阵子题在各课程合并，键中课程编号写作 *",
-    "funnel": "Spiegelhalter (2005) 漏斗图：z 分数按 10% 缩尾估计过度离散 φ，χ² 检验；"
-    "显示过度离散时按 DerSimonian–Laird 估计基地间方差 τ²，控制限为 目标 ± z·√(σ² + τ²)，"
-    "否则为精确二项控制限；只有超出（调整后）99.8% 控制限的基地才标出",
-    "shrinkage": "经验贝叶斯（beta-二项）估计：各基地满意率的先验 Beta(α, β) 由全部基地的"
-    "边际似然最大化估计，各基地的估计为后验均值，95% 区间为后验分位数",
-    "ranks": f"排名区间：从各基地后验分布抽样、排序，取 95% 区间（固定随机种子）；"
-    f"主要指标答题人数少于 {MIN_RANKED_ANSWERS} 的基地不排名",
-    "pairs": "两两比较只针对主要指标：Fisher 精确检验，对全部基地对一并作 Holm 校正",
-    "comparison": "其他得分只作 Kruskal–Wallis 检验与效应量 ε²，不作两两比较",
-    "suppression": "回答人数少于 k 的班级、作答或未作答人数少于 k 的题目在计算前即剔除，"
-    "不进入任何数字；已发布的班级数字不再改变；回答不足的基地在比较中列出并注明“回答不足”",
-}
+#: What each figure means, keyed as in the rest of the object.
+DEFINITIONS = {key: text for key, _, text in GLOSSARY}
 
 
 def _number(value: float | None) -> float | None:
@@ -439,7 +409,7 @@ def _comparison(comparison: BaseComparison) -> dict[str, Any]:
 def _measures(report: Report) -> dict[str, dict[str, str]]:
     measures = {
         "primary": {"label": report.comparison.primary_label, "kind": "rate"},
-        "response_rate": {"label": "回收率", "kind": "rate"},
+        "response_rate": {"label": "回答率", "kind": "rate"},
         OVERALL_SCORE: {"label": "总体得分", "kind": "score"},
     }
     for info in report.dimensions:

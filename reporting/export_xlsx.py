@@ -10,11 +10,17 @@ Pairwise tests exist for the primary indicator only. Their table lists every pai
 Beyond that a national comparison has tens of thousands of pairs, which no reader scans in Excel
 and which would take openpyxl minutes to write; the sheet then lists the pairs that differ after
 Holm's adjustment and says that the complete table is in the JSON export.
+
+Every sheet prints on landscape A4, fitted to the page width. Each block (a table, or a chart)
+starts on a new page and each chart reserves the rows it covers, so that no chart and no table
+that fits on a page is cut across pages; a sheet whose main table runs over pages repeats its
+header row. The data behind the charts sit in hidden columns (the charts plot hidden cells).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -26,20 +32,29 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reporting.export_json import DEFINITIONS
 from reporting.inert import inert
 from reporting.model import BaseRow, GroupReport, Report
 from reporting.stats.descriptive import MeanEstimate
 from reporting.stats.funnel import Funnel
 from reporting.stats.proportions import Proportion
 from reporting.suppression import Suppression
-from reporting.wording import ZONE_LABELS, dispersion_sentence
+from reporting.wording import (
+    CHART_CAPTIONS,
+    GLOSSARY,
+    QUESTIONNAIRE_LABELS,
+    ZONE_LABELS,
+    dispersion_sentence,
+    kruskal_sentence,
+    pairs_summary,
+)
 
 __all__ = [
     "FULL_PAIR_TABLE_MAX_BASES",
     "OVERVIEW_SHEET",
+    "PAGE_ROWS",
     "TESTS_SHEET",
     "base_sheet_title",
     "report_workbook",
@@ -70,9 +85,19 @@ _TITLE = Font(bold=True, size=14)
 _HIDDEN_FONT = Font(italic=True, color="7F7F7F")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 
+#: The first hidden column of the overview's chart data, right of its 30 columns.
+_OVERVIEW_DATA = 33
+
 KIND_LABELS = {"theory": "理论", "practice": "实践"}
 
 Value = str | int | float | None
+
+#: The height of a default row (15 pt) in centimetres, to know how many rows a chart covers.
+_ROW_CM = 0.53
+#: Table rows that surely fit on a landscape page (15 pt rows, 2 cm margins, scale 1).
+PAGE_ROWS = 28
+#: Columns a chart caption spans (merged), about the width of a chart.
+_CAPTION_COLUMNS = 8
 
 
 class _Writer:
@@ -96,6 +121,8 @@ class _Writer:
             cell.font = _BOLD
             cell.fill = _HEADER_FILL
             cell.alignment = _WRAP
+        # Headers wrap to two lines; rows written by openpyxl do not grow to fit by themselves.
+        self.sheet.row_dimensions[self.row].height = 30
         self.row += 1
         return self.row - 1
 
@@ -127,6 +154,56 @@ class _Writer:
 
     def next(self) -> None:
         self.row += 1
+
+    def new_page(self) -> None:
+        """Start the next block on a new printed page."""
+        if self.row > 1:
+            self.sheet.row_breaks.append(Break(id=self.row - 1))
+
+    def chart(
+        self, chart: BarChart | ScatterChart, caption: str | None = None, *, new_page: bool = True
+    ) -> None:
+        """``chart`` below its caption, on a new page unless told otherwise, and the rows it
+        covers skipped."""
+        if new_page:
+            self.new_page()
+        if caption is not None:
+            cell = self.sheet.cell(self.row, 1, caption)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            self.sheet.merge_cells(
+                start_row=self.row, start_column=1, end_row=self.row, end_column=_CAPTION_COLUMNS
+            )
+            self.sheet.row_dimensions[self.row].height = 48
+            self.row += 1
+        # Hidden helper columns must still be drawn.
+        chart.visible_cells_only = False
+        self.sheet.add_chart(chart, f"A{self.row}")
+        self.row += math.ceil(chart.height / _ROW_CM) + 1
+
+
+def _hide_columns(sheet: Worksheet, first: int, last: int) -> None:
+    for column in range(first, last + 1):
+        sheet.column_dimensions[get_column_letter(column)].hidden = True
+
+
+def _printable(
+    sheet: Worksheet, header_row: int | None, rows: int = 0, *, one_page: bool = False
+) -> None:
+    """Landscape A4 fitted to the page width (and height, with ``one_page``), the sheet name and
+    page number in the footer, and ``header_row`` repeated on every page when its table of
+    ``rows`` rows may run over a page. Print titles head every page of the sheet, the pages of
+    the other blocks too, so a short table does without them."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1 if one_page else 0
+    assert sheet.sheet_properties.pageSetUpPr is not None
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_row is not None and (header_row == 1 or rows > PAGE_ROWS):
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+    footer = sheet.oddFooter
+    assert footer is not None
+    footer.center.text = "&A　第 &P 页，共 &N 页"
 
 
 def _show_axes(chart: BarChart | ScatterChart) -> None:
@@ -321,26 +398,34 @@ def _overview(sheet: Worksheet, report: Report) -> None:
                 writer.put(30, nps.high, NPS)
         writer.next()
     sheet.freeze_panes = f"C{header_row + 1}"
-    _widths(sheet, [5, 26, 8, *[9] * 7, 6, 9, 16, 18, *[8] * 5, 20, 16, *[10] * 11])
+    _widths(sheet, [5, 26, 8, *[9] * 6, 6, 8, 16, 18, *[8] * 5, 20, 16, *[10] * 10])
 
     # Chart data: shown bases only (a withheld figure must not be drawn as zero).
+    writer.row += 1
     shown = [
         g
         for g in report.programme.children
         if g.suppression is None and g.primary is not None and g.primary.rate is not None
     ]
-    writer.row += 2
-    data_row = writer.header(["承训基地（图表数据）", "满意率", "回答率"], column=2)
+    _printable(sheet, header_row, len(groups))
+    # Chart data in hidden columns beside the table.
+    data = _Writer(sheet)
+    data.row = header_row
+    data_row = data.header(["承训基地（图表数据）", "满意率", "回答率"], column=_OVERVIEW_DATA)
     for group in shown:
-        writer.put(2, group.name)
+        data.put(_OVERVIEW_DATA, group.name)
         rate = group.primary.rate if group.primary is not None else None
-        writer.put(3, rate.rate if rate is not None else None, RATE)
-        writer.put(4, group.participation.rate, RATE)
-        writer.next()
+        data.put(_OVERVIEW_DATA + 1, rate.rate if rate is not None else None, RATE)
+        data.put(_OVERVIEW_DATA + 2, group.participation.rate, RATE)
+        data.next()
+    _hide_columns(sheet, _OVERVIEW_DATA, _OVERVIEW_DATA + 2)
     if shown:
         last = data_row + len(shown)
-        categories = Reference(sheet, min_col=2, min_row=data_row + 1, max_row=last)
-        for column, title, anchor_row in ((3, "各基地满意率", 1), (4, "各基地回答率", 20)):
+        categories = Reference(sheet, min_col=_OVERVIEW_DATA, min_row=data_row + 1, max_row=last)
+        for column, title in (
+            (_OVERVIEW_DATA + 1, "各基地满意率"),
+            (_OVERVIEW_DATA + 2, "各基地回答率"),
+        ):
             chart = BarChart()
             chart.type = "bar"
             chart.title = title
@@ -355,9 +440,10 @@ def _overview(sheet: Worksheet, report: Report) -> None:
             )
             chart.set_categories(categories)
             chart.legend = None
-            chart.height = max(7.5, 0.5 * len(shown) + 3)
+            chart.height = min(15.0, max(7.5, 0.5 * len(shown) + 3))
             chart.width = 16
-            sheet.add_chart(chart, f"AF{anchor_row}")
+            # Two short charts share a page.
+            writer.chart(chart, new_page=column == _OVERVIEW_DATA + 1 or chart.height > 8)
 
 
 def _dimension_sheet(sheet: Worksheet, report: Report) -> None:
@@ -367,7 +453,7 @@ def _dimension_sheet(sheet: Worksheet, report: Report) -> None:
     header = ["承训基地", "有效答卷数"]
     for label in labels:
         header += [label, f"{label}下限", f"{label}上限"]
-    writer.header(header)
+    _printable(sheet, writer.header(header), len(report.programme.children) + 1)
     for group in [*report.programme.children, report.programme]:
         writer.put(1, group.name)
         writer.put(2, group.n, COUNT)
@@ -380,6 +466,7 @@ def _dimension_sheet(sheet: Worksheet, report: Report) -> None:
         writer.next()
     _widths(sheet, [26, 9, *[9] * (3 * len(labels))])
     writer.row += 1
+    writer.new_page()
     writer.note("全项目各维度的信度（Cronbach α 只在全项目层面报告）")
     writer.header(["维度", "完整作答数", "α", "α下限", "α上限", "说明"])
     for info in report.dimensions:
@@ -407,8 +494,11 @@ def _tests_sheet(sheet: Worksheet, report: Report) -> None:
         "两两比较只针对主要指标（满意率）：Fisher 精确检验，对全部基地对一并作 Holm 校正。"
         "其他得分只作 Kruskal–Wallis 检验：各基地的得分分布是否相同；ε² 为效应量（0–1）。"
     )
+    for test in comparison.tests:
+        writer.note(kruskal_sentence(test))
     writer.row += 1
-    writer.header(["指标", "参与基地数", "H", "自由度", "p 值", "ε²", "答卷数"])
+    _printable(sheet, writer.header(["指标", "参与基地数", "H", "自由度", "p 值", "ε²", "答卷数"]),
+               len(comparison.tests))  # fmt: skip
     for test in comparison.tests:
         writer.put(1, test.label)
         writer.put(2, len(test.bases), COUNT)
@@ -428,7 +518,11 @@ def _tests_sheet(sheet: Worksheet, report: Report) -> None:
     if comparison.primary_item is None:
         return
     writer.row += 1
+    writer.new_page()
     writer.note(f"{comparison.primary_label}两两比较（Fisher 精确检验，Holm 校正）")
+    for sentence in pairs_summary(comparison):
+        writer.note(sentence)
+    writer.row += 1
     pairs = comparison.pairs
     compared = sum(1 for row in comparison.rows if row.primary is not None)
     if compared > FULL_PAIR_TABLE_MAX_BASES:
@@ -456,18 +550,23 @@ def _funnel_sheet(sheet: Worksheet, report: Report) -> None:
     if comparison.funnel is None:
         writer.note(comparison.funnel_note or "不作漏斗图")
     else:
-        _funnel_block(sheet, writer, comparison.funnel, "满意率", "答题人数", "满意人数")
-    writer.row += 24
+        _funnel_block(writer, comparison.funnel, "满意率", "答题人数", "满意人数", 12)
+    writer.row += 1
+    writer.new_page()
     writer.title("回答率漏斗图（Spiegelhalter 2005，考虑过度离散）")
     if comparison.response_funnel is None:
-        writer.note("没有应答人数，不作回答率漏斗图")
+        writer.note("没有邀请人数，不作回答率漏斗图")
     else:
-        _funnel_block(sheet, writer, comparison.response_funnel, "回答率", "应答人数", "回答人数")
+        _funnel_block(writer, comparison.response_funnel, "回答率", "邀请人数", "回答人数", 19)
+    _printable(sheet, None)
 
 
 def _funnel_block(
-    sheet: Worksheet, writer: _Writer, funnel: Funnel, what: str, size: str, count: str
+    writer: _Writer, funnel: Funnel, what: str, size: str, count: str, data_column: int
 ) -> None:
+    """The table of ``funnel``'s bases, then its chart on the next page; the control-limit
+    curves go to hidden columns from ``data_column`` on."""
+    sheet = writer.sheet
     writer.note(f"全项目{what} {funnel.target:.1%}。")
     writer.note(dispersion_sentence(funnel) + "。")
     outside95 = [p.label for p in funnel.outside(95)]
@@ -494,7 +593,7 @@ def _funnel_block(
     last_point = writer.row - 1
     _widths(sheet, [24, 9, 9, 9, 9, 9, 10, 10, 16])
 
-    # Control-limit curves beside the table (column L onwards), thinned to at most ~200 rows.
+    # Control-limit curves in hidden columns beside the table, thinned to at most ~200 rows.
     # The curves start at half the smallest base, as in the SVG: limits for n = 1, 2, … swing
     # over the whole axis and squash the part where the bases are.
     smallest = min(point.n for point in funnel.points)
@@ -503,16 +602,17 @@ def _funnel_block(
     rows = [*curve[::step], curve[-1]] if curve[-1] not in curve[::step] else list(curve[::step])
     curve_writer = _Writer(sheet)
     curve_writer.row = first
-    curve_writer.header(["n", "目标", "95%下限", "95%上限", "99.8%下限", "99.8%上限"], column=12)
+    curve_writer.header(
+        ["n", "目标", "95%下限", "95%上限", "99.8%下限", "99.8%上限"], column=data_column
+    )
     for limits in rows:
-        curve_writer.put(12, limits.n, COUNT)
-        curve_writer.put(13, funnel.target, RATE)
-        curve_writer.put(14, limits.lower95, RATE)
-        curve_writer.put(15, limits.upper95, RATE)
-        curve_writer.put(16, limits.lower998, RATE)
-        curve_writer.put(17, limits.upper998, RATE)
+        values = (limits.lower95, limits.upper95, limits.lower998, limits.upper998)
+        curve_writer.put(data_column, limits.n, COUNT)
+        for offset, value in enumerate((funnel.target, *values), start=1):
+            curve_writer.put(data_column + offset, value, RATE)
         curve_writer.next()
     last_curve = curve_writer.row - 1
+    _hide_columns(sheet, data_column, data_column + 5)
 
     chart = ScatterChart()
     chart.title = f"{what}漏斗图"
@@ -524,11 +624,12 @@ def _funnel_block(
     chart.y_axis.scaling.max = 1.0
     chart.x_axis.scaling.min = 0.0
     _show_axes(chart)
-    curve_x = Reference(sheet, min_col=12, min_row=first + 1, max_row=last_curve)
+    curve_x = Reference(sheet, min_col=data_column, min_row=first + 1, max_row=last_curve)
     # Target black, 95 % limits orange dashed, 99.8 % limits red: as in the SVG funnel.
     styles = [("000000", None), ("F59E0B", "dash"), ("F59E0B", "dash"), ("DC2626", None),
               ("DC2626", None)]  # fmt: skip
-    for column, (colour, dash) in zip(range(13, 18), styles, strict=True):
+    columns = range(data_column + 1, data_column + 6)
+    for column, (colour, dash) in zip(columns, styles, strict=True):
         series = Series(
             Reference(sheet, min_col=column, min_row=first, max_row=last_curve),
             curve_x,
@@ -554,8 +655,8 @@ def _funnel_block(
     chart.series.append(points)
     chart.height = 10
     chart.width = 18
-    sheet.add_chart(chart, f"A{last_point + 3}")
-    writer.row = max(writer.row, last_curve + 1)
+    writer.row += 1
+    writer.chart(chart, CHART_CAPTIONS["funnel_workbook"])
 
 
 def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
@@ -577,10 +678,11 @@ def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
         f"答题人数少于 {comparison.min_ranked} 的基地不排名。区间重叠的基地之间不宜区分名次。"
     )
     writer.row += 1
-    writer.header(
+    header_row = writer.header(
         ["承训基地", "答题人数", "满意率", "收缩估计", "下限", "上限", "排名", "排名下限",
          "排名上限", "说明"]
     )  # fmt: skip
+    _printable(sheet, header_row, len(comparison.rows))
     for row in comparison.rows:
         writer.put(1, row.base)
         if row.shrunken is not None:
@@ -602,10 +704,10 @@ def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
     )
     if not ordered:
         return
-    # Stacked horizontal bars beside the table (column L): an invisible bar up to the lower
-    # rank, a visible one spanning the interval.
+    # Stacked horizontal bars from hidden columns beside the table: an invisible bar up to the
+    # lower rank, a visible one spanning the interval.
     helper = _Writer(sheet)
-    helper.row = writer.row + 2
+    helper.row = header_row
     first = helper.header(["承训基地（图表）", "（图表）起点", "（图表）区间"], column=12)
     for rank in ordered:
         helper.put(12, rank.label)
@@ -613,6 +715,7 @@ def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
         helper.put(14, rank.high - rank.low + 1)
         helper.next()
     last = first + len(ordered)
+    _hide_columns(sheet, 12, 14)
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
@@ -627,9 +730,10 @@ def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
     chart.x_axis.scaling.orientation = "maxMin"
     _show_axes(chart)
     chart.legend = None
-    chart.height = max(7.5, 0.5 * len(ordered) + 3)
+    chart.height = min(15.0, max(7.5, 0.5 * len(ordered) + 3))
     chart.width = 16
-    sheet.add_chart(chart, "P1")
+    writer.row += 1
+    writer.chart(chart, CHART_CAPTIONS["ranks"])
 
 
 def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
@@ -639,6 +743,7 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         writer.note(f"本基地的结果不予显示：{base.suppression.reason}")
         writer.row += 1
 
+    _printable(sheet, 1)
     writer.header(["班级", "满意率（主要指标）", "下限", "上限", "邀请人数", "回答人数", "回答率",
                    "回答率提示", "有效答卷数", "总体得分", "下限", "上限",
                    "称非本人提交"])  # fmt: skip
@@ -686,6 +791,7 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
     headers = ["题目编号", "题目", "维度", "反向计分", "答题数", "均值", "标准差"]
     headers += [f"选 {minimum + i} 的人数" for i in range(scale)]
     headers += ["前两档占比（反向题按反向计分）", "下限", "上限"]
+    writer.new_page()
     writer.header(headers)
     infos = {info.key: info for info in report.items}
     dimension_labels = {d.id: d.label for d in report.dimensions}
@@ -778,7 +884,18 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         )
         chart.height = 8
         chart.width = 16
-        sheet.add_chart(chart, f"{get_column_letter(12 + scale)}2")
+        writer.row += 1
+        writer.chart(chart, CHART_CAPTIONS["profile_workbook"])
+
+
+_NOTES_WIDTHS = (26.0, 100.0)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide: a CJK character
+    takes two character widths, others one."""
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return max(1, math.ceil(units / (width - 2)))
 
 
 def _notes(sheet: Worksheet, report: Report) -> None:
@@ -786,7 +903,7 @@ def _notes(sheet: Worksheet, report: Report) -> None:
     writer.title("“职教国培”示范项目评价结果")
     labels = {d.id: d.label for d in report.dimensions}
     rows = [
-        ("问卷", report.questionnaire),
+        ("问卷", QUESTIONNAIRE_LABELS.get(report.questionnaire, "自定义问卷")),
         ("最小显示人数 k", str(report.k)),
         ("置信水平", f"{report.level:.0%}"),
         ("回答率提示阈值", f"{report.low_response_rate:.0%}"),
@@ -802,17 +919,25 @@ def _notes(sheet: Worksheet, report: Report) -> None:
         writer.put(2, value)
         writer.next()
     writer.row += 1
-    writer.note("计算方法")
-    for key, text in DEFINITIONS.items():
-        writer.put(1, key)
+    writer.note("术语说明")
+    widths = (_NOTES_WIDTHS[0], _NOTES_WIDTHS[1])
+    for _, term, text in GLOSSARY:
+        writer.put(1, term)
         writer.put(2, text)
+        sheet.cell(writer.row, 1).alignment = _WRAP
+        sheet.cell(writer.row, 2).alignment = _WRAP
+        # Neither Excel nor LibreOffice grows a row for wrapped text written by openpyxl.
+        lines = max(_lines(term, widths[0]), _lines(text, widths[1]))
+        sheet.row_dimensions[writer.row].height = 18 * lines
         writer.next()
     writer.row += 1
     cell = sheet.cell(writer.row, 1, HIDDEN_TEXT)
     cell.fill = _HIDDEN_FILL
     cell.font = _HIDDEN_FONT
     sheet.cell(writer.row, 2, "该数字按小样本保护规则不予显示，原因见单元格批注")
-    _widths(sheet, [24, 90])
+    _widths(sheet, _NOTES_WIDTHS)
+    # The settings and the glossary are read together: one page, shrunk if need be.
+    _printable(sheet, None, one_page=True)
 
 
 def report_workbook(report: Report) -> Workbook:

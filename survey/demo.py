@@ -21,14 +21,16 @@ from survey.flow import Flow
 from survey.instruments.store import class_definitions, class_plan, replace_plan
 from survey.programme.loader import bundled_source, load_programme
 from survey.programme.models import Project, Province, TrainingBase, TrainingClass
-from survey.roster.importer import import_rosters
 from survey.roster.synthetic import write_demo_rosters
+from survey.services.credentials import export_links
+from survey.services.rosters import import_audited
+from survey.services.windows import close_classes, open_classes
 from survey.settings import Settings
-from survey.slips.issue import issue_slips, outstanding
+from survey.slips.issue import outstanding
 from survey.slips.render import slips_html
 from survey.staff.accounts import create_user, user_id_of
+from survey.staff.audit import cli_actor
 from survey.timezone import format_local, now, today_local
-from survey.windows import close_class, open_class
 
 _COURSES: tuple[tuple[str, CourseKind, int], ...] = (
     ("产业发展前沿与专业建设", "theory", 8),
@@ -112,7 +114,7 @@ def _closed_examples(db: Database, secret: bytes, class_ids: list[int], k: int) 
         for token in tokens.values():
             answers = _invented_answers(flow, rng, tilt)
             submit(db, secret, token, [(d.version, a) for d, a in flow.split(answers)])
-        closed = close_class(db, secret, class_id, today_local(), k=k)
+        (closed,) = close_classes(db, secret, cli_actor(), [class_id], now(), today_local(), k=k)
         yield f"演示：{closed.name} 已虚构作答 {len(tokens)} 人并关闭，可在工作人员页面查看结果"
 
 
@@ -153,7 +155,7 @@ def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
     )
     folder = settings.data_dir / "demo" / "rosters"
     files = write_demo_rosters(db, folder, seed=2024)
-    result = import_rosters(db, files)
+    result = import_audited(db, cli_actor(), files, now())
     yield (
         f"虚构名单：{len(files)} 个省级单位的文件在 {folder}，新增 {result.imported}、"
         f"更新 {result.updated}、未变 {result.unchanged}"
@@ -166,8 +168,7 @@ def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
             replace_plan(session, training_class.id, demo_plan())
         pending_ids = [c.id for c in pending]
     deadline = now() + timedelta(days=14)
-    for class_id in pending_ids:
-        open_class(db, class_id, deadline, now())
+    open_classes(db, cli_actor(), pending_ids, deadline, now())
     if pending_ids:
         yield f"已开放 {len(pending_ids)} 个培训班的问卷，截止 {format_local(deadline)}（北京时间）"
         yield from _closed_examples(
@@ -176,13 +177,15 @@ def prepare_demo(db: Database, settings: Settings) -> Iterator[str]:
     yield from demo_accounts(db, settings)
     with db.read() as session:
         first = session.scalars(select(TrainingClass).order_by(TrainingClass.id)).first()
-        ids = outstanding(session, [first.id]) if first is not None else []
-    if not ids:
+        first_id = first.id if first is not None and outstanding(session, [first.id]) else None
+    if first_id is None:
         return
-    slips = issue_slips(db, settings.secret_key(), settings.public_url, ids)
+    slips = export_links(
+        db, settings.secret_key(), settings.public_url, cli_actor(), first_id, "html", now()
+    ).slips
     slip_file = settings.data_dir / "demo" / "slips-project-1.html"
     slip_file.write_text(slips_html(slips, "演示：第 1 项项目问卷纸条"), encoding="utf-8")
-    yield f"第 1 项项目的 {len(slips)} 张可打印纸条：{slip_file}（每次运行 make demo 都会重新发放）"
+    yield f"第 1 项项目的 {len(slips)} 张可打印纸条：{slip_file}（再次运行 make demo 时链接不变）"
     yield "可以直接打开的学员链接（每个链接只能提交一次）："
     for slip in slips[:3]:
         yield f"  {slip.name}：{slip.link}"

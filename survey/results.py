@@ -11,25 +11,30 @@ same whoever looks.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from anonymity.models import Response
 from questionnaires.scoring import scoring_rules
 from reporting import ClassInput, Report, ReportSettings, build_report
+from reporting.wording import QUESTIONNAIRE_LABELS
 from survey.db.engine import Database
 from survey.instruments.store import class_definitions, class_plan
 from survey.programme.models import Project, TrainingClass
 from survey.roster.models import Trainee
 from survey.staff.models import CommentReview
+from survey.staff.rates import NO_ONE, class_rates
 from survey.staff.review import published_comments
 
 #: The questionnaires a report can be about, with their Chinese names, in display order.
-QUESTIONNAIRES: dict[str, str] = {"satisfaction": "满意度调查", "teaching": "评教"}
+QUESTIONNAIRES: dict[str, str] = QUESTIONNAIRE_LABELS
+#: The mark a class's name carries in every report, workbook and JSON once the ministry let
+#: its base hand out the paper slips (the base may then have held live links).
+BASE_SLIPS_MARK = "承训基地发放纸条"
 #: Reports kept per process: a report costs up to a second, and pages ask for it often.
 CACHE_SIZE = 8
 
@@ -38,23 +43,15 @@ def class_inputs(
     session: Session, programme_id: int, questionnaire: str, k: int
 ) -> list[ClassInput]:
     """One input per closed class of the programme that asked ``questionnaire``."""
-    counts = {
-        class_id: (int(invited), int(responded or 0))
-        for class_id, invited, responded in session.execute(
-            select(
-                Trainee.class_id,
-                func.count(),
-                func.sum(case((Trainee.responded.is_(True), 1), else_=0)),
-            ).group_by(Trainee.class_id)
-        )
-    }
+    counts = class_rates(session)
     inputs: list[ClassInput] = []
     closed = session.execute(
         select(TrainingClass, Project)
         .join(Project, TrainingClass.project_id == Project.id)
         .where(Project.programme_id == programme_id, TrainingClass.state == "closed")
         .order_by(Project.seq, TrainingClass.id)
-    )
+    ).all()
+    classes_per_project = Counter(project.id for _, project in closed)
     for training_class, project in closed:
         definition = next(
             (d for d in class_definitions(session, training_class.id) if d.key == questionnaire),
@@ -72,20 +69,24 @@ def class_inputs(
                 )
             )
         )
-        invited, responded = counts.get(training_class.id, (0, 0))
+        rate = counts.get(training_class.id, NO_ONE)
         comments = published_comments(session, training_class.id, k, definition.version) or []
         inputs.append(
             ClassInput(
                 class_id=str(training_class.id),
                 project=project.seq,
                 base=project.base.name,
-                invited=invited,
-                responded=responded,
+                invited=rate.invited,
+                responded=rate.responded,
                 version=definition.version,
                 answers=answers,
                 rules=rules,
                 plan=plan if plan.courses else None,
-                name=f"{project.seq}. {training_class.name}",
+                # Readers know a class by its project and base; the class's own name only
+                # tells apart several classes of one project.
+                name=f"{project.seq}. {project.name}（{project.base.name}）"
+                + (f"·{training_class.name}" if classes_per_project[project.id] > 1 else "")
+                + (f"（{BASE_SLIPS_MARK}）" if training_class.base_held_slips else ""),
                 comments=tuple(comments),
                 contested=training_class.contested,
             )

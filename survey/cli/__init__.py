@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "培训班的培训方案（课程、授课教师、课程类型、学时）。",
     ),
     "class": ("survey.cli.classes:class_", "培训班的问卷开放与关闭。"),
-    "tokens": ("survey.cli.tokens:tokens", "问卷令牌：发放、导出纸条和短信名单、补发。"),
+    "tokens": ("survey.cli.tokens:tokens", "问卷链接：发放、导出纸条、短信名单和催办名单、补发。"),
     "report": (
         "survey.cli.report:report",
         "已关闭培训班的统计结果：json（全部数字）、xlsx（教育部绩效评价工作簿）、csv（匿名答卷）。",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.cli.context import AppContext
 from survey.errors import UserError
 from survey.programme.models import Project, TrainingClass
 from survey.programme.selection import select_programme
-from survey.roster.models import Trainee
+from survey.services.credentials import set_base_slips
+from survey.services.windows import close_classes, open_classes
+from survey.staff.audit import cli_actor
+from survey.staff.rates import class_rows
 from survey.timezone import format_local, now, parse_local, today_local
-from survey.windows import close_class, open_class
 
 STATES = {"pending": "未开放", "open": "开放中", "closed": "已关闭"}
 
@@ -51,25 +53,18 @@ def class_() -> None:
 def class_list(app: AppContext, year: int | None) -> None:
     """列出各培训班的状态、截止时间和回收情况。"""
     with app.db.read() as session:
-        for training_class in classes_of(session, None, year):
-            invited = (
-                session.scalar(select(func.count()).where(Trainee.class_id == training_class.id))
-                or 0
-            )
-            responded = (
-                session.scalar(
-                    select(func.count()).where(
-                        Trainee.class_id == training_class.id, Trainee.responded.is_(True)
-                    )
-                )
-                or 0
-            )
-            rate = f"{responded / invited:.0%}" if invited else "—"
-            click.echo(
-                f"{training_class.project.seq:>2}  {training_class.name}  "
-                f"{STATES[training_class.state]}  截止 {format_local(training_class.closes_at)}  "
-                f"已提交 {responded}/{invited}（{rate}）"
-            )
+        programme = select_programme(session, year)
+        rows = class_rows(session, programme.id)
+    if not rows:
+        raise UserError(f"{programme.year} 年还没有培训班")
+    for row in rows:
+        rate = f"{row.rate.rate:.0%}" if row.rate.rate is not None else "—"
+        paper = "  承训基地发放纸条" if row.base_slips else ""
+        click.echo(
+            f"{row.project_seq:>2}  {row.name}  {STATES[row.state]}  "
+            f"截止 {format_local(row.closes_at)}  "
+            f"已提交 {row.rate.responded}/{row.rate.invited}（{rate}）{paper}"
+        )
 
 
 @class_.command("open")
@@ -86,9 +81,13 @@ def class_open(
     deadline = parse_local(until) if until else None
     with app.db.read() as session:
         ids = [c.id for c in classes_of(session, target, year)]
-    for class_id in ids:
-        opened = open_class(app.db, class_id, deadline, now())
-        click.echo(f"{opened.name}：已开放，截止 {format_local(opened.closes_at)}")
+    changes = open_classes(app.db, cli_actor(), ids, deadline, now())
+    for change in changes:
+        if change.done:
+            click.echo(f"{change.name}：{change.message}")
+    refused = [change.name for change in changes if not change.done]
+    if refused:
+        raise UserError(f"{'、'.join(refused)} 已经关闭并发布了结果，不能重新开放")
 
 
 @class_.command("close")
@@ -103,7 +102,25 @@ def class_close(app: AppContext, project: int | None, all_: bool, year: int | No
         ids = [c.id for c in classes_of(session, target, year) if c.state != "closed"]
     if not ids:
         click.echo("没有需要关闭的培训班")
+    secret = app.settings.secret_key()
+    k = app.settings.report_k
+    for change in close_classes(app.db, secret, cli_actor(), ids, now(), today_local(), k=k):
+        click.echo(f"{change.name}：{change.message}")
+
+
+@class_.command("paper")
+@click.argument("project", type=int)
+@click.option("--off", is_flag=True, help="收回（不再允许承训基地打印纸条）")
+@click.option("--year", type=int, help="年度（默认最新载入的年度）")
+@click.pass_obj
+def class_paper(app: AppContext, project: int, off: bool, year: int | None) -> None:
+    """允许（或用 --off 收回）项目 PROJECT 的承训基地打印本班问卷纸条。
+
+    一经允许，本班结果将永久注明“承训基地发放纸条”。
+    """
+    with app.db.read() as session:
+        ids = [c.id for c in classes_of(session, project, year)]
     for class_id in ids:
-        k = app.settings.report_k
-        closed = close_class(app.db, app.settings.secret_key(), class_id, today_local(), k=k)
-        click.echo(f"{closed.name}：已关闭，{closed.summary(k)}")
+        name = set_base_slips(app.db, cli_actor(), class_id, not off, now())
+        verb = "已收回承训基地发放纸条的权限" if off else "已允许承训基地打印纸条（结果将注明）"
+        click.echo(f"{name}：{verb}")

@@ -12,9 +12,12 @@ import click
 
 from survey.cli.context import AppContext
 from survey.intake.findings import Finding
-from survey.roster.importer import ImportResult, import_rosters
+from survey.roster.importer import ImportResult
 from survey.roster.purge import purge_preview, purge_project
 from survey.roster.summary import RosterSummary, roster_summary, write_summary_xlsx
+from survey.services.rosters import import_audited
+from survey.staff.audit import cli_actor
+from survey.timezone import now
 
 #: Findings of each kind printed before the rest is summed up (all of them are in --json).
 SHOWN_FINDINGS = 200
@@ -129,8 +132,15 @@ def roster_import(
     as_json: bool,
 ) -> None:
     """导入各省参训人员名单（附件3 格式的 .xlsx 或 .csv），有错误时不写入任何数据。"""
-    result = import_rosters(
-        app.db, files, province=province, dry_run=dry_run, replace=replace, year=year
+    result = import_audited(
+        app.db,
+        cli_actor(),
+        files,
+        now(),
+        province=province,
+        dry_run=dry_run,
+        replace=replace,
+        year=year,
     )
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))

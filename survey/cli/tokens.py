@@ -1,20 +1,23 @@
-"""``survey tokens``: issuing tokens and exporting slips."""
+"""``survey tokens``: issuing tokens, exporting slips, SMS and reminder lists, replacing one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from survey.cli.classes import classes_of
 from survey.cli.context import AppContext
 from survey.errors import UserError
 from survey.programme.selection import select_programme
-from survey.roster.cells import parse_mobile
-from survey.roster.models import Trainee
-from survey.slips.issue import issue_slips, outstanding
-from survey.slips.render import slips_csv, slips_html
+from survey.services.credentials import export_links, issue_links, replace_link
+from survey.slips.issue import Slip
+from survey.slips.render import reminders_csv, slips_csv, slips_html
+from survey.staff.audit import cli_actor
+from survey.timezone import now
+
+#: ``--format`` choices and what each writes.
+FORMATS = {"csv": "短信/微信名单", "html": "可打印纸条", "reminders": "催办名单（含提醒短信）"}
 
 
 def _target(project: int | None, all_: bool) -> int | None:
@@ -25,7 +28,7 @@ def _target(project: int | None, all_: bool) -> int | None:
 
 @click.group()
 def tokens() -> None:
-    """问卷令牌：发放、导出纸条和短信名单、补发。"""
+    """问卷链接：发放、导出纸条、短信名单和催办名单、补发。"""
 
 
 @tokens.command("issue")
@@ -34,17 +37,12 @@ def tokens() -> None:
 @click.option("--year", type=int, help="年度（默认最新载入的年度）")
 @click.pass_obj
 def tokens_issue(app: AppContext, project: int | None, all_: bool, year: int | None) -> None:
-    """给尚无有效令牌且未提交的学员发放令牌（令牌只在导出时可见，见 tokens export）。"""
-    from anonymity.issuing import issue_tokens
-    from anonymity.models import Token
-
+    """给尚无有效链接且未提交的学员发放链接（已有的保持不变，导出时可见，见 tokens export）。"""
     target = _target(project, all_)
     with app.db.read() as session:
-        class_ids = [c.id for c in classes_of(session, target, year)]
-        live = set(session.scalars(select(Token.trainee_id).where(Token.trainee_id.is_not(None))))
-        ids = [i for i in outstanding(session, class_ids) if i not in live]
-    issued = issue_tokens(app.db, app.settings.secret_key(), ids)
-    click.echo(f"已为 {len(issued)} 名学员发放令牌；导出纸条或短信名单时会重新发放")
+        class_ids = [c.id for c in classes_of(session, target, year) if c.state != "closed"]
+    held = issue_links(app.db, app.settings.secret_key(), cli_actor(), class_ids, now())
+    click.echo(f"{held} 名未提交的学员持有有效链接；导出时显示的仍是同一链接")
 
 
 @tokens.command("export")
@@ -53,9 +51,9 @@ def tokens_issue(app: AppContext, project: int | None, all_: bool, year: int | N
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "html"]),
+    type=click.Choice(list(FORMATS)),
     required=True,
-    help="csv 用于短信/微信通知，html 打印纸条",
+    help="csv 用于短信平台/微信通知，html 打印纸条，reminders 催办名单（含提醒短信）",
 )
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="输出文件")
 @click.option("--year", type=int, help="年度（默认最新载入的年度）")
@@ -63,22 +61,33 @@ def tokens_issue(app: AppContext, project: int | None, all_: bool, year: int | N
 def tokens_export(
     app: AppContext, project: int | None, all_: bool, fmt: str, out: Path, year: int | None
 ) -> None:
-    """重新发放令牌并导出（旧链接随即失效）：CSV 名单或可打印的 A4 纸条。"""
+    """导出未提交学员的链接：CSV 名单、可打印的 A4 纸条或催办名单；多次导出的链接相同。"""
     target = _target(project, all_)
     with app.db.read() as session:
-        class_ids = [c.id for c in classes_of(session, target, year)]
-        ids = outstanding(session, class_ids)
+        classes = [c for c in classes_of(session, target, year) if c.state != "closed"]
         programme = select_programme(session, year)
         title = f"{programme.name} 问卷纸条" + (f"（第 {target} 项）" if target else "")
-    if not ids:
-        raise UserError("没有需要发放的学员：名单为空，或学员都已提交")
-    slips = issue_slips(app.db, app.settings.secret_key(), app.settings.public_url, ids)
+        outstanding_classes = [c.id for c in classes]
+    secret, actor, url = app.settings.secret_key(), cli_actor(), app.settings.public_url
+    slips: list[Slip] = []
+    deadlines: set[str] = set()
+    for class_id in outstanding_classes:
+        try:
+            export = export_links(app.db, secret, url, actor, class_id, fmt, now())
+        except UserError:
+            continue  # a class whose trainees have all responded has nothing to export
+        slips.extend(export.slips)
+        deadlines.add(export.deadline)
+    if not slips:
+        raise UserError("没有需要发放的学员：名单为空，问卷已关闭，或学员都已提交")
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         out.write_bytes(slips_csv(slips))
+    elif fmt == "reminders":
+        out.write_bytes(reminders_csv(slips, deadlines.pop() if len(deadlines) == 1 else "—"))
     else:
         out.write_text(slips_html(slips, title), encoding="utf-8")
-    click.echo(f"已为 {len(slips)} 名学员重新发放令牌并写入 {out}（此前的链接和问卷码已失效）")
+    click.echo(f"已写入 {len(slips)} 名学员的{FORMATS[fmt]}到 {out}（与此前发出的链接相同）")
 
 
 @tokens.command("reissue")
@@ -86,20 +95,18 @@ def tokens_export(
 @click.option("--year", type=int, help="年度（默认最新载入的年度）")
 @click.pass_obj
 def tokens_reissue(app: AppContext, mobile: str, year: int | None) -> None:
-    """为手机号 MOBILE 的学员补发一张纸条（旧链接随即失效），打印新链接和问卷码。"""
-    number, problem = parse_mobile(mobile)
-    if number is None:
-        raise UserError(f"手机号{problem}")
+    """为手机号 MOBILE 的学员补发链接（丢失纸条时用）：旧链接和问卷码随即作废。"""
     with app.db.read() as session:
-        programme = select_programme(session, year)
-        trainee = session.scalar(
-            select(Trainee).where(Trainee.programme_id == programme.id, Trainee.mobile == number)
-        )
-        if trainee is None:
-            raise UserError(f"{programme.year} 年名单中没有手机号为 {mobile} 的学员")
-        if trainee.responded:
-            raise UserError("该学员已经提交，不能补发（补发会让同一人提交两次）")
-        trainee_id = trainee.id
-    (slip,) = issue_slips(app.db, app.settings.secret_key(), app.settings.public_url, [trainee_id])
+        programme_id = select_programme(session, year).id
+    slip = replace_link(
+        app.db,
+        app.settings.secret_key(),
+        app.settings.public_url,
+        cli_actor(),
+        mobile,
+        now(),
+        programme_id=programme_id,
+    )
     click.echo(f"{slip.name}：{slip.link}")
     click.echo(f"问卷码：{slip.code}")
+    click.echo("旧链接和旧问卷码已作废；如有未提交的草稿，也随旧链接作废")

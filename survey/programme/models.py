@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -138,6 +139,11 @@ class TrainingClass(Model):
     state: Mapped[str] = mapped_column(String(10), default="pending")
     #: Day the responses were released; the only time a response is tied to.
     released_on: Mapped[date | None] = mapped_column(Date, default=None)
+    #: The ministry's switch "由承训基地发放纸条": while on, the class's base may print its slips.
+    base_slips: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Set when the switch is first turned on and never cleared: the base may have held live
+    #: slips, and the class's results say so.
+    base_held_slips: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: How many trainees found their link already used and said "不是我提交的": a count with
     #: no identity and no time (anonymity.contest).
     contested: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

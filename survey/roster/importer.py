@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,8 +187,12 @@ def import_rosters(
     dry_run: bool = False,
     replace: bool = False,
     year: int | None = None,
+    before_commit: Callable[[Session, ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import annex 3 rosters into the programme of ``year`` (default: the newest loaded).
+
+    ``before_commit`` runs in the import's write transaction once the rows are written (the
+    caller's audit entry), so both commit or neither.
 
     ``province`` names the province of files whose 填表单位 line does not (an error where the
     line names another). Every row is checked before anything is written; any error leaves
@@ -209,6 +213,8 @@ def import_rosters(
             if result.ok and not dry_run:
                 _apply(session, plan)
                 result.written = True
+                if before_commit is not None:
+                    before_commit(session, result)
     except IntegrityError:
         # Checked under the write lock on SQLite; on PostgreSQL another import may have
         # registered the same mobile between the check and the insert.

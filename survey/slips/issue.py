@@ -1,7 +1,8 @@
-"""Issuing tokens for a set of roster entries and turning them into slips.
+"""Turning the live tokens of a set of roster entries into slips.
 
-The service never stores a token, so it cannot show one again: every export issues fresh
-tokens, and the old ones die. Slips exist only in the file the caller writes.
+A live token is kept sealed (``anonymity.issuing``), so a slip, an SMS list or a reminder made
+twice carries the same link and code: only a replacement (补发) gives a trainee a new one.
+Who may receive slips is decided in :mod:`survey.services.credentials`, never here.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from anonymity.issuing import issue_tokens
+from anonymity.issuing import issue_tokens_in
 from anonymity.keys import derive_keys
+from anonymity.retry import retryable
 from anonymity.tokens import format_code, sign_link
 from survey.db.engine import Database
 from survey.instruments.store import class_minutes
@@ -35,19 +37,23 @@ class Slip:
     minutes: int  # the answering time the slip and messages quote (questionnaires.timing)
 
 
-def outstanding(session: Session, class_ids: Sequence[int]) -> list[int]:
-    """Roster entries of these classes that have not responded (and still have a name)."""
-    return list(
-        session.scalars(
-            select(Trainee.id)
-            .where(
-                Trainee.class_id.in_(class_ids),
-                Trainee.responded.is_(False),
-                Trainee.name.is_not(None),
-            )
-            .order_by(Trainee.id)
+def outstanding(
+    session: Session, class_ids: Sequence[int], province_id: int | None = None
+) -> list[int]:
+    """Roster entries of these classes (of one province, if given) that have not responded
+    (and still have a name)."""
+    query = (
+        select(Trainee.id)
+        .where(
+            Trainee.class_id.in_(class_ids),
+            Trainee.responded.is_(False),
+            Trainee.name.is_not(None),
         )
+        .order_by(Trainee.id)
     )
+    if province_id is not None:
+        query = query.where(Trainee.province_id == province_id)
+    return list(session.scalars(query))
 
 
 def link_for(public_url: str, secret: bytes, token: str) -> str:
@@ -55,30 +61,49 @@ def link_for(public_url: str, secret: bytes, token: str) -> str:
     return f"{public_url}/t/{sign_link(derive_keys(secret).link_signing, token)}"
 
 
-def issue_slips(
-    db: Database, secret: bytes, public_url: str, trainee_ids: Sequence[int]
+def slips_in(
+    session: Session,
+    secret: bytes,
+    public_url: str,
+    trainee_ids: Sequence[int],
+    *,
+    replace: bool = False,
 ) -> list[Slip]:
-    """Issue fresh tokens to ``trainee_ids`` (old ones die) and return their slips."""
-    tokens = issue_tokens(db, secret, trainee_ids)
-    with db.read() as session:
-        rows = session.execute(
-            select(Trainee, Project)
-            .join(TrainingClass, Trainee.class_id == TrainingClass.id)
-            .join(Project, TrainingClass.project_id == Project.id)
-            .where(Trainee.id.in_(list(tokens)))
-            .order_by(Project.seq, Trainee.id)
-        ).all()
-        minutes = {c: class_minutes(session, c) for c in {t.class_id for t, _ in rows}}
-        return [
-            Slip(
-                project_seq=project.seq,
-                project=project.name,
-                base=project.base.name,
-                name=trainee.name or "",
-                mobile=trainee.mobile or "",
-                link=link_for(public_url, secret, tokens[trainee.id]),
-                code=format_code(tokens[trainee.id]),
-                minutes=minutes[trainee.class_id],
-            )
-            for trainee, project in rows
-        ]
+    """The slips of ``trainee_ids`` in the caller's transaction: their live links (issued now
+    for those without one), or with ``replace`` fresh links that kill the old ones."""
+    tokens = issue_tokens_in(session, secret, trainee_ids, replace=replace)
+    rows = session.execute(
+        select(Trainee, Project)
+        .join(TrainingClass, Trainee.class_id == TrainingClass.id)
+        .join(Project, TrainingClass.project_id == Project.id)
+        .where(Trainee.id.in_(list(tokens)))
+        .order_by(Project.seq, Trainee.id)
+    ).all()
+    minutes = {c: class_minutes(session, c) for c in {t.class_id for t, _ in rows}}
+    return [
+        Slip(
+            project_seq=project.seq,
+            project=project.name,
+            base=project.base.name,
+            name=trainee.name or "",
+            mobile=trainee.mobile or "",
+            link=link_for(public_url, secret, tokens[trainee.id]),
+            code=format_code(tokens[trainee.id]),
+            minutes=minutes[trainee.class_id],
+        )
+        for trainee, project in rows
+    ]
+
+
+def issue_slips(
+    db: Database,
+    secret: bytes,
+    public_url: str,
+    trainee_ids: Sequence[int],
+    *,
+    replace: bool = False,
+) -> list[Slip]:
+    """:func:`slips_in` in a write transaction of its own, unaudited: for the demo and tests.
+    Staff actions go through :mod:`survey.services.credentials`, which audits them."""
+    with retryable(), db.write() as session:
+        return slips_in(session, secret, public_url, trainee_ids, replace=replace)

@@ -14,6 +14,7 @@ from reporting.inert import inert_row
 from survey.slips.issue import Slip
 
 CSV_HEADER = ("项目序号", "项目名称", "承训基地", "学员姓名", "联系手机", "问卷链接", "问卷码")
+REMINDER_HEADER = ("学员姓名", "联系手机", "问卷链接", "问卷码", "提醒短信")
 
 
 def slips_csv(slips: Sequence[Slip]) -> bytes:
@@ -25,6 +26,26 @@ def slips_csv(slips: Sequence[Slip]) -> bytes:
         writer.writerow(
             inert_row((s.project_seq, s.project, s.base, s.name, s.mobile, s.link, s.code))
         )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def reminders_csv(slips: Sequence[Slip], deadline: str) -> bytes:
+    """The reminder list for an SMS platform: mobile, link and a ready message per trainee.
+
+    The links are the ones the trainees already hold, so the message says a started sheet
+    goes on where it stopped instead of warning that an old link died.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REMINDER_HEADER)
+    for slip in slips:
+        message = (
+            f"【职教国培】{slip.name}老师您好：{slip.project}的匿名评价问卷"
+            f"{'将于 ' + deadline + ' 截止' if deadline != '—' else '正在进行'}，"
+            f"请点击 {slip.link} 填写（约 {slip.minutes} 分钟，匿名）。"
+            "已填写一部分的，用同一链接可接着填。"
+        )
+        writer.writerow(inert_row((slip.name, slip.mobile, slip.link, slip.code, message)))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

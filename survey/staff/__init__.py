@@ -9,8 +9,8 @@ the base, province and ministry pages and the JSON API are built on.
 * :mod:`~survey.staff.access` who may see and do what (every check of every route);
 * :mod:`~survey.staff.audit` the audit log;
 * :mod:`~survey.staff.rates` invited, responded and response rates (counts only);
-* :mod:`~survey.staff.windows` opening, extending and closing survey windows, audited;
 * :mod:`~survey.staff.review` the free-text review.
 
-Reports from released responses (:mod:`survey.results`) serve the CLI as well as these pages.
+Reports from released responses (:mod:`survey.results`) serve the CLI as well as these pages;
+what changes credentials, windows and rosters is in :mod:`survey.services`, shared with the CLI.
 """

@@ -1,9 +1,11 @@
 """Who may see and do what. Every route calls one of these checks on the server.
 
 * **ministry** (教育部项目办): everything;
-* **base** (承训基地): its own base's classes — their response rates, slips, reminders and,
-  after closing, their results and published comments;
-* **province** (省级教育行政部门): the response rates of its own province's trainees, nothing else.
+* **base** (承训基地): its own base's classes — their response rates, asking for reminders and,
+  after closing, their results and published comments; never a trainee's link (see
+  :mod:`survey.services.credentials` for the one exception the ministry can switch on);
+* **province** (省级教育行政部门): the response rates of its own province's trainees, and their
+  links and reminders.
 
 A refused check raises :class:`AccessDenied`, which the web layer turns into 403.
 """

@@ -14,7 +14,7 @@ from survey.errors import UserError
 from survey.programme.lookup import Lookup
 from survey.programme.selection import select_programme
 from survey.staff.access import ROLE_LABELS, Principal, Role
-from survey.staff.audit import CLI_ACTOR, record
+from survey.staff.audit import cli_actor, record
 from survey.staff.models import NAME_LENGTH, ApiToken, StaffSession, StaffUser
 from survey.staff.passwords import (
     check_password_rules,
@@ -113,7 +113,7 @@ def create_user(
         scope = f"：{principal.scope_name}" if base or province else ""
         record(
             session,
-            CLI_ACTOR,
+            cli_actor(),
             "user_add",
             f"user:{user.id}",
             f"{name}（{ROLE_LABELS[role]}{scope}）",
@@ -163,7 +163,7 @@ def set_active(db: Database, name: str, active: bool, now: datetime) -> None:
                 update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True)
             )
         action = "user_enable" if active else "user_disable"
-        record(session, CLI_ACTOR, action, f"user:{user.id}", user.name, now)
+        record(session, cli_actor(), action, f"user:{user.id}", user.name, now)
 
 
 def set_password(db: Database, name: str, password: str, now: datetime) -> None:
@@ -174,7 +174,7 @@ def set_password(db: Database, name: str, password: str, now: datetime) -> None:
         user = _user(session, name)
         user.password_hash = password_hash
         session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
-        record(session, CLI_ACTOR, "user_password", f"user:{user.id}", user.name, now)
+        record(session, cli_actor(), "user_password", f"user:{user.id}", user.name, now)
 
 
 def authenticate(db: Database, name: str, password: str) -> int | None:

@@ -14,7 +14,7 @@ from survey.db.engine import Database
 from survey.errors import UserError
 from survey.staff.access import Principal
 from survey.staff.accounts import principal_of
-from survey.staff.audit import CLI_ACTOR, record
+from survey.staff.audit import cli_actor, record
 from survey.staff.models import ApiToken, StaffUser
 from survey.staff.secrets import API_TOKEN_PURPOSE, keyed_digest, new_secret
 from survey.timezone import as_utc
@@ -43,7 +43,9 @@ def create_token(db: Database, secret: bytes, name: str, label: str, now: dateti
                 revoked=False,
             )
         )
-        record(session, CLI_ACTOR, "token_create", f"user:{user.id}", f"{user.name}：{label}", now)
+        record(
+            session, cli_actor(), "token_create", f"user:{user.id}", f"{user.name}：{label}", now
+        )
     return token
 
 

@@ -7,16 +7,19 @@ answer never does, nor anything that says which trainee did what.
 
 from __future__ import annotations
 
+import getpass
+import os
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeAlias
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.db.engine import Database
 from survey.programme.models import TrainingClass
-from survey.staff.access import Principal
-from survey.staff.models import AuditEntry, StaffUser
+from survey.staff.access import Principal, require_ministry
+from survey.staff.models import NAME_LENGTH, AuditEntry, StaffUser
 from survey.timezone import format_local
 
 #: Every action the log knows, with its Chinese label.
@@ -27,10 +30,14 @@ ACTIONS: dict[str, str] = {
     "class_open": "开放问卷",
     "class_extend": "调整截止时间",
     "class_close": "关闭问卷并发布",
-    "slips_print": "打印纸条（重新发放）",
-    "slips_csv": "导出短信名单（重新发放）",
-    "slip_reissue": "补发纸条",
-    "reminder_export": "导出催办名单（重新发放）",
+    "slips_print": "打印纸条",
+    "slips_csv": "导出短信名单",
+    "tokens_issue": "发放令牌",
+    "slip_reissue": "补发纸条（旧链接作废）",
+    "reminder_request": "请求催办",
+    "reminder_export": "导出催办名单",
+    "base_slips_on": "允许承训基地发放纸条",
+    "base_slips_off": "收回承训基地发放纸条",
     "roster_import": "导入名单",
     "roster_check": "检查名单（未导入）",
     "summary_export": "导出名额汇总",
@@ -48,6 +55,24 @@ ACTIONS: dict[str, str] = {
 #: The actor recorded for what an operator does on the command line.
 CLI_ACTOR = "命令行"
 
+#: Who acts: a staff account, or the name of a command-line operator (:func:`cli_actor`).
+Actor: TypeAlias = Principal | str
+
+
+def cli_actor() -> str:
+    """The command line as an actor: "命令行" with the system user who ran it."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry, as in some containers
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "未知用户"
+    return f"{CLI_ACTOR}（{user}）"[:NAME_LENGTH]
+
+
+def require_ministry_actor(actor: Actor) -> None:
+    """Only the ministry, or an operator at the command line (who holds the server anyway)."""
+    if isinstance(actor, Principal):
+        require_ministry(actor)
+
 
 @dataclass(frozen=True)
 class AuditLine:
@@ -63,7 +88,7 @@ class AuditLine:
 
 def record(
     session: Session,
-    actor: Principal | str,
+    actor: Actor,
     action: str,
     target: str,
     summary: str,
@@ -87,9 +112,7 @@ def record(
     )
 
 
-def audit(
-    db: Database, actor: Principal | str, action: str, target: str, summary: str, at: datetime
-) -> None:
+def audit(db: Database, actor: Actor, action: str, target: str, summary: str, at: datetime) -> None:
     """Add an entry in a transaction of its own (for actions that write nothing else)."""
     with db.write() as session:
         record(session, actor, action, target, summary, at)

@@ -111,6 +111,28 @@ class AuditEntry(Model):
     summary: Mapped[str] = mapped_column(Text, default="")
 
 
+class ReminderRequest(Model):
+    """A base's request that its class's outstanding trainees be reminded.
+
+    The base never receives a link: the ministry (or a province, for its own trainees) sends
+    the reminder from its export. Counts and staff names only.
+    """
+
+    __tablename__ = "reminder_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("training_class.id", ondelete="CASCADE"), index=True
+    )
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    #: Outstanding trainees when the base asked (a count, for the ministry's page).
+    outstanding: Mapped[int] = mapped_column(Integer)
+    #: When and by whom the reminder list was exported; NULL while the request waits.
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    handled_by: Mapped[str | None] = mapped_column(String(NAME_LENGTH), default=None)
+
+
 class CommentReview(Model):
     """The end of a class's free-text review: after it, originals of redacted comments are gone
     and the class's published comments may be shown to its base."""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Subquery, case, func, select
+from sqlalchemy import Label, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from survey.programme.models import Field, Project, Province, TrainingBase, TrainingClass
@@ -58,6 +58,10 @@ class ClassRow:
     closes_at: datetime | None
     released_on: date | None
     rate: Rate
+    #: The ministry's switch "由承训基地发放纸条" is on: the base may print the class's slips.
+    base_slips: bool = False
+    #: The switch was ever on: the class's results carry the mark that the base held slips.
+    base_held_slips: bool = False
     #: Trainees who said "不是我提交的" (anonymity.contest): a count, never who.
     contested: int = 0
 
@@ -89,12 +93,19 @@ class ProvinceRow:
     rate: Rate
 
 
+def rate_columns() -> tuple[Label[int], Label[int]]:
+    """``invited`` and ``responded`` over the roster rows of a query's group: the one
+    definition of both counts, used by every page, export, report and the CLI."""
+    return (
+        func.count(Trainee.id).label("invited"),
+        func.coalesce(func.sum(case((Trainee.responded.is_(True), 1), else_=0)), 0).label(
+            "responded"
+        ),
+    )
+
+
 def _counts(province_id: int | None = None) -> Subquery:
-    query = select(
-        Trainee.class_id.label("class_id"),
-        func.count().label("invited"),
-        func.sum(case((Trainee.responded.is_(True), 1), else_=0)).label("responded"),
-    ).group_by(Trainee.class_id)
+    query = select(Trainee.class_id.label("class_id"), *rate_columns()).group_by(Trainee.class_id)
     if province_id is not None:
         query = query.where(Trainee.province_id == province_id)
     return query.subquery()
@@ -102,11 +113,20 @@ def _counts(province_id: int | None = None) -> Subquery:
 
 def class_rate(session: Session, class_id: int) -> Rate:
     """Invited and responded trainees of one class."""
-    counts = _counts()
-    found = session.execute(
-        select(counts.c.invited, counts.c.responded).where(counts.c.class_id == class_id)
-    ).one_or_none()
-    return NO_ONE if found is None else Rate(int(found[0]), int(found[1]))
+    invited, responded = session.execute(
+        select(*rate_columns()).where(Trainee.class_id == class_id)
+    ).one()
+    return Rate(int(invited), int(responded))
+
+
+def class_rates(session: Session) -> dict[int, Rate]:
+    """Invited and responded trainees of every class that has a roster."""
+    return {
+        class_id: Rate(int(invited), int(responded))
+        for class_id, invited, responded in session.execute(
+            select(Trainee.class_id, *rate_columns()).group_by(Trainee.class_id)
+        )
+    }
 
 
 def class_rows(
@@ -154,6 +174,8 @@ def class_rows(
             closes_at=training_class.closes_at,
             released_on=training_class.released_on,
             rate=Rate(int(n_invited), int(n_responded)),
+            base_slips=training_class.base_slips,
+            base_held_slips=training_class.base_held_slips,
             contested=training_class.contested,
         )
         for training_class, project, base, field_name, n_invited, n_responded in session.execute(
@@ -198,19 +220,13 @@ def lagging(
 def province_rows(session: Session, class_ids: Sequence[int]) -> list[ProvinceRow]:
     """Invited and responded trainees of these classes by province (provinces with trainees)."""
     query = (
-        select(
-            Province.id,
-            Province.short_name,
-            Province.name,
-            func.count(),
-            func.sum(case((Trainee.responded.is_(True), 1), else_=0)),
-        )
+        select(Province.id, Province.short_name, Province.name, *rate_columns())
         .join(Trainee, Trainee.province_id == Province.id)
         .where(Trainee.class_id.in_(list(class_ids)))
         .group_by(Province.id, Province.short_name, Province.name, Province.position)
         .order_by(Province.position)
     )
     return [
-        ProvinceRow(pid, short, name, Rate(int(n), int(r or 0)))
+        ProvinceRow(pid, short, name, Rate(int(n), int(r)))
         for pid, short, name, n, r in session.execute(query)
     ]

@@ -214,7 +214,7 @@ def test_a_change_between_the_read_and_the_spend_is_caught(
         if change == "spent":
             assert submit(any_db, secret, token, SHEETS) is SubmitResult.SUBMITTED
         elif change == "reissued":
-            issue_tokens(any_db, secret, [trainees[0]])
+            issue_tokens(any_db, secret, [trainees[0]], replace=True)
         else:
             with any_db.write() as session:
                 session.execute(

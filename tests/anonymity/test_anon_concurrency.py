@@ -140,7 +140,7 @@ def test_reissue_racing_submit_never_gives_a_responded_trainee_a_live_token(
         results = _race(
             [
                 lambda: submit(any_db, secret, tokens[trainee], [(VERSION, {"q1": 1})]),  # noqa: B023
-                lambda: issue_tokens(any_db, secret, [trainee]),  # noqa: B023
+                lambda: issue_tokens(any_db, secret, [trainee], replace=True),  # noqa: B023
             ]
         )
         outcome, reissued = results
@@ -167,7 +167,7 @@ def test_reissue_racing_release_does_not_deadlock(
             save_draft(any_db, secret, tokens[trainee], DEVICE, {"q1": 1})
         results = _race(
             [
-                lambda: issue_tokens(any_db, secret, trainees),  # noqa: B023
+                lambda: issue_tokens(any_db, secret, trainees, replace=True),  # noqa: B023
                 lambda: release_class(any_db, secret, class_id, TODAY, text_fields=(), k=1),  # noqa: B023
             ]
         )

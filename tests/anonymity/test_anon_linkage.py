@@ -408,7 +408,14 @@ def test_released_tables_hold_nothing_else(scenario: Scenario) -> None:
         "status",
         "redacted_text",
     }
-    assert columns("token") == {"digest", "class_id", "trainee_id", "spent", "draft"}
+    assert columns("token") == {
+        "digest",
+        "class_id",
+        "trainee_id",
+        "spent",
+        "draft",
+        "sealed_token",
+    }
     # Every timestamp a DBA could match: only the release date, in the anonymity tables and on
     # the roster (whose ``responded`` flag has no time on purpose).
     for table in ["token", "sealed_pool", "response", "comment", "trainee"]:
@@ -424,6 +431,8 @@ def test_released_tables_hold_nothing_else(scenario: Scenario) -> None:
     assert all(row.trainee_id is None and row.draft is None for row in spent)
     assert {row.trainee_id for row in live} == set(scenario.idle)
     assert all(row.draft is None for row in live)
+    # Spending deleted each sealed token, and closing the classes the rest.
+    assert all(row.sealed_token is None for row in tokens)
 
 
 # Anything that looks like a token, with or without the dashes of its printed code, in any case

@@ -74,12 +74,63 @@ def test_issue_stores_only_the_digest(
     assert all(row.class_id == class_id and not row.spent for row in rows)
 
 
+def test_issuing_again_returns_the_same_live_tokens_and_keeps_drafts(
+    any_db: Database, secret: bytes, make_class: MakeClass
+) -> None:
+    _, trainees = make_class(trainees=3)
+    first = issue_tokens(any_db, secret, trainees[:2])
+    assert save_draft(any_db, secret, first[trainees[0]], DEVICE, {"q1": 4}) is DraftResult.SAVED
+    second = issue_tokens(any_db, secret, trainees)
+    assert {t: second[t] for t in trainees[:2]} == first
+    assert second[trainees[2]] not in first.values()
+    state = open_token(any_db, secret, first[trainees[0]], DEVICE)
+    assert state.status is TokenStatus.LIVE
+    assert state.draft == {"q1": 4}
+    assert _count(any_db, Token) == 3
+
+
+def test_a_sealed_token_opens_only_in_its_own_row_and_under_its_key(
+    any_db: Database, secret: bytes, make_class: MakeClass
+) -> None:
+    _, trainees = make_class(trainees=2)
+    first = issue_tokens(any_db, secret, trainees)
+    with any_db.write() as session:
+        rows = session.scalars(select(Token).order_by(Token.trainee_id)).all()
+        sealed = [row.sealed_token for row in rows]
+        assert all(seal is not None for seal in sealed)
+        # Same length for every token, and the token is nowhere in its sealed bytes.
+        assert len({len(seal or b"") for seal in sealed}) == 1
+        for row, seal in zip(rows, sealed, strict=True):
+            assert first[row.trainee_id or 0].encode() not in (seal or b"")
+        # Swapped between rows, neither opens: each trainee gets a fresh token instead of
+        # the other's.
+        rows[0].sealed_token, rows[1].sealed_token = sealed[1], sealed[0]
+    again = issue_tokens(any_db, secret, trainees)
+    assert set(again.values()).isdisjoint(first.values())
+    assert open_token(any_db, secret, first[trainees[0]]).status is TokenStatus.UNKNOWN
+    # Under another server secret the sealed copies do not open either.
+    other = bytes(reversed(secret))
+    assert set(issue_tokens(any_db, other, trainees).values()).isdisjoint(again.values())
+
+
+def test_spending_deletes_the_sealed_token(
+    any_db: Database, secret: bytes, make_class: MakeClass
+) -> None:
+    _, trainees = make_class(trainees=1)
+    token = issue_tokens(any_db, secret, trainees)[trainees[0]]
+    assert submit(any_db, secret, token, [(VERSION, {"q": 1})]) is SubmitResult.SUBMITTED
+    with any_db.read() as session:
+        (row,) = session.scalars(select(Token)).all()
+    assert row.spent
+    assert row.sealed_token is None
+
+
 def test_reissue_kills_the_old_token(
     any_db: Database, secret: bytes, make_class: MakeClass
 ) -> None:
     _, trainees = make_class(trainees=2)
     first = issue_tokens(any_db, secret, trainees)
-    second = issue_tokens(any_db, secret, trainees[:1])
+    second = issue_tokens(any_db, secret, trainees[:1], replace=True)
     old, new = first[trainees[0]], second[trainees[0]]
     assert old != new
     assert open_token(any_db, secret, old).status is TokenStatus.UNKNOWN

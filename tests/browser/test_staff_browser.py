@@ -1,5 +1,6 @@
 """Staff pages in headless Chromium: a base logs in, watches its response rate change when a
-trainee submits, prints slips; axe-core finds no serious or critical problem on any staff page."""
+trainee submits and asks for a reminder; the ministry prints slips; axe-core finds no serious
+or critical problem on any staff page."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def assert_accessible(page: Any) -> None:
 
 
 @pytest.mark.browser
-def test_a_base_watches_its_rate_and_prints_slips(
+def test_a_base_watches_its_rate_and_asks_for_a_reminder(
     served: tuple[StaffWorld, LiveServer],
     chromium: Any,
 ) -> None:
@@ -81,10 +82,22 @@ def test_a_base_watches_its_rate_and_prints_slips(
     page.get_by_role("link", name="第1项目培训班").first.click()
     assert page.locator("#class-rate").inner_text() == "8%"
     assert_accessible(page)
-    page.get_by_role("link", name="打印问卷纸条").click()
-    assert "全部失效" in page.content()
+    # A base holds no link: it asks the ministry for a reminder instead.
+    assert page.get_by_role("link", name="打印问卷纸条").count() == 0
+    page.get_by_role("button", name="请求催办").click()
+    assert "已请求催办" in page.locator("#reminder-state").inner_text()
+    assert page.get_by_role("button", name="请求催办").count() == 0
     assert_accessible(page)
-    page.get_by_role("button", name="确认重新发放并生成纸条（11 人）").click()
+    context.close()
+
+    # The ministry prints the slips: the links the trainees already hold.
+    context = chromium.new_context(**DESKTOP)
+    page = context.new_page()
+    log_in(page, server, "ministry")
+    page.goto(server.url + f"/staff/classes/{world.class_a}")
+    page.get_by_role("link", name="打印问卷纸条").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="生成纸条（11 人）").click()
     assert page.locator(".slip").count() == 11
     assert page.locator(".slip svg").count() == 11
     # On a phone the code needs several lines, and it breaks between groups only.
@@ -126,19 +139,25 @@ def test_every_staff_page_passes_axe(
             "/staff/audit",
             f"/staff/classes/{world.class_a}",
             f"/staff/classes/{world.class_a}/close",
-            f"/staff/bases/{world.base_b}/results",
-        ],
-        "base-a": [
             f"/staff/classes/{world.class_a}/slips?format=csv",
             f"/staff/classes/{world.class_a}/reissue",
             f"/staff/classes/{world.class_a}/reminders",
+            "/staff/reminders",
+            f"/staff/bases/{world.base_b}/results",
+        ],
+        "base-a": [
+            f"/staff/classes/{world.class_a}",
             f"/staff/bases/{world.base_b}",  # another base's page: the 403 page
         ],
         "base-b": [
             f"/staff/classes/{world.class_b}",
             f"/staff/classes/{world.class_b}/results",
         ],
-        "province-a": [f"/staff/provinces/{world.province_a}"],
+        "province-a": [
+            f"/staff/provinces/{world.province_a}",
+            f"/staff/classes/{world.class_a}/slips?format=html",
+            "/staff/reminders",
+        ],
     }
     for user, paths in pages.items():
         context = chromium.new_context(**DESKTOP)
@@ -207,7 +226,7 @@ def test_the_base_report_prints_on_at_most_two_a4_pages_per_base(
     submit_for(world.db, world.secret, world.class_b, world.trainees_b)
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:8])
     for class_id in (world.class_a, world.class_b):
-        close_class(world.db, world.secret, class_id, today_local())
+        close_class(world.db, world.secret, class_id, today_local(), k=5)
     context = chromium.new_context(**DESKTOP)
     page = context.new_page()
     log_in(page, server, "base-b")

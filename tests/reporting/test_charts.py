@@ -11,9 +11,11 @@ import pytest
 from reporting.charts import (
     FONT_FAMILY,
     dimension_profile_svg,
+    fit,
     funnel_svg,
     nice_ticks,
     rank_intervals_svg,
+    text_width,
 )
 from reporting.inputs import ClassInput
 from reporting.model import Report
@@ -64,12 +66,15 @@ def test_funnel_svg_plots_every_shown_base_and_names_those_outside(report: Repor
     circles = list(root.iter(f"{SVG}circle"))
     assert len(circles) == len(funnel.points)
     titles = ["".join(c.itertext()) for c in circles]
-    assert any(t.startswith("问题基地") for t in titles)
-    assert not any(t.startswith("小基地") for t in titles)  # hidden base is not drawn
+    assert any("问题基地：" in t for t in titles)
+    assert not any("小基地" in t for t in titles)  # hidden base is not drawn
     texts = _texts(root)
     assert "满意率漏斗图" in texts
-    assert "问题基地" in texts
-    assert any(t.startswith("超出 99.8% 控制限：") and "问题基地" in t for t in texts)
+    assert any(t.startswith("超出 99.8% 控制限（红色）：") and "问题基地" in t for t in texts)
+    # Every point is numbered beside it and named, with its rate and n, in the legend.
+    for number, point in enumerate(funnel.points, start=1):
+        assert str(number) in texts
+        assert f"{number}. {point.label} {point.rate:.1%}（{point.n}）" in texts
     # φ, the test and τ are printed with the plot.
     dispersion = funnel.dispersion
     assert dispersion is not None
@@ -84,7 +89,10 @@ def test_response_rate_funnel_svg_has_every_base(report: Report) -> None:
     funnel = report.comparison.response_funnel
     assert funnel is not None
     assert len(list(root.iter(f"{SVG}circle"))) == len(funnel.points)
-    assert "回收率漏斗图" in _texts(root)
+    texts = _texts(root)
+    assert "回答率漏斗图" in texts
+    assert "回收率漏斗图" not in texts
+    assert any("括号内为邀请人数" in t for t in texts)
 
 
 def test_funnel_point_positions_follow_rate_and_n(report: Report) -> None:
@@ -92,7 +100,10 @@ def test_funnel_point_positions_follow_rate_and_n(report: Report) -> None:
     funnel = report.comparison.funnel
     assert funnel is not None
     positions = {
-        "".join(c.itertext()).split("：")[0]: (float(c.get("cx", 0)), float(c.get("cy", 0)))
+        "".join(c.itertext()).split("：")[0].split(". ", 1)[1]: (
+            float(c.get("cx", 0)),
+            float(c.get("cy", 0)),
+        )
         for c in root.iter(f"{SVG}circle")
     }
     by_rate = sorted(funnel.points, key=lambda p: p.rate)
@@ -148,3 +159,64 @@ def test_nice_ticks() -> None:
     assert nice_ticks(0, 54, 6) == [0, 10, 20, 30, 40, 50]
     assert nice_ticks(0.45, 1.0, 8) == pytest.approx([0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
     assert nice_ticks(3, 3) == [3]
+
+
+def _extent(text: ET.Element) -> tuple[float, float]:
+    x, size = float(text.get("x", 0)), float(text.get("font-size", 12))
+    width = text_width("".join(text.itertext()), size)
+    anchor = text.get("text-anchor", "start")
+    start = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+    return start, start + width
+
+
+def _assert_texts_inside(svg: str) -> None:
+    root = ET.fromstring(svg)
+    width, height = float(root.get("width", 0)), float(root.get("height", 0))
+    for text in root.iter(f"{SVG}text"):
+        start, end = _extent(text)
+        content = "".join(text.itertext())
+        assert start >= 0, content
+        assert end <= width, content
+        assert float(text.get("font-size", 12)) <= float(text.get("y", 0)) <= height, content
+
+
+def test_text_width_errs_wide() -> None:
+    # A CJK character is one em wide in CJK faces; digits and Latin letters are narrower.
+    assert text_width("北京师范大学", 12) == 72
+    assert text_width("p = 0.004", 10) == pytest.approx(54)
+    assert fit("北京师范大学", 12, 1000) == "北京师范大学"
+    assert fit("北京师范大学", 12, 40) == "北京…"
+    assert text_width(fit("北京师范大学", 12, 40), 12) <= 40
+
+
+def test_every_label_stays_inside_the_charts_with_long_names(make_class: MakeClass) -> None:
+    long_name = "新疆维吾尔自治区职业技术教育师资培养培训基地（第{}分中心）"
+    classes = [
+        make_class(f"c{i}", long_name.format(i), 20 + 7 * i, project=i + 1, seed=i,
+                   shift=0.08 * (i - 6) - (1.5 if i == 11 else 0))
+        for i in range(12)
+    ]  # fmt: skip
+    report = build_report(classes)
+    funnel = report.comparison.funnel
+    assert funnel is not None
+    assert funnel.outside(998)  # the biggest base, far below: its label sits at the right edge
+    charts = [
+        funnel_svg(report),
+        funnel_svg(report, "response_rate"),
+        rank_intervals_svg(report),
+        dimension_profile_svg(report, long_name.format(3)),
+    ]
+    for svg in charts:
+        _assert_texts_inside(svg)
+    root = ET.fromstring(charts[0])
+    # Names cut for room keep the full name in the point's and the entry's tooltip.
+    titles = ["".join(t.itertext()) for t in root.iter(f"{SVG}title")]
+    for point in funnel.points:
+        assert any(point.label in t for t in titles)
+
+
+def test_charts_inlined_together_have_distinct_ids(report: Report) -> None:
+    page = funnel_svg(report) + funnel_svg(report, "response_rate") + rank_intervals_svg(report)
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == 6
+    assert len(set(ids)) == 6

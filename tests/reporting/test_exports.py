@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -134,7 +135,10 @@ def test_csv_has_no_free_text_no_hidden_class_and_a_content_order(
     assert "这段文字绝不能出现在导出文件中" not in text
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
-    assert header[0] == "class_id"
+    assert header[:3] == ["class_id", "project", "base"]
+    by_id = {c.class_id: c for c in classes}
+    for row in rows[1:]:
+        assert row[1:3] == [str(by_id[row[0]].project), by_id[row[0]].base]
     assert "suggestions" not in header
     assert "gains" not in header
     assert {"recommend", "dissatisfied", "overall"} <= set(header)
@@ -356,25 +360,11 @@ def _leaves(value: Any) -> list[Any]:
 def test_workbook_opens_in_libreoffice(
     programme: tuple[list[ClassInput], Report], tmp_path: Path
 ) -> None:
-    if shutil.which("soffice") is None:
-        message = "LibreOffice (soffice) is not installed (apt-get install libreoffice-calc-nogui)"
-        if os.environ.get("SURVEY_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(message + " and SURVEY_REQUIRE_LIBREOFFICE=1")
-        pytest.skip(message)
+    _soffice_or_skip()
     _, report = programme
     path = tmp_path / "report.xlsx"
     write_report_xlsx(report, path)
-    result = subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        capture_output=True,
-        timeout=240,
-        check=False,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin:/usr/local/bin"},
-    )
-    assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "report.pdf"
-    assert pdf.exists()
-    assert pdf.read_bytes().startswith(b"%PDF")
+    assert _to_pdf(path).startswith(b"%PDF")
 
 
 def test_large_comparisons_list_only_significant_pairs_in_excel(make_class: MakeClass) -> None:
@@ -398,3 +388,107 @@ def test_large_comparisons_list_only_significant_pairs_in_excel(make_class: Make
     assert any(
         "完整的两两比较见 JSON 导出" in str(sheet.cell(r, 1).value) for r in range(1, header)
     )
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    # Page objects, not the /Pages tree nodes: the PDF LibreOffice writes is not compressed
+    # at that level, so no PDF library is needed to count them.
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def _to_pdf(path: Path) -> bytes:
+    """``path`` printed to PDF by LibreOffice, with a profile of its own beside the file."""
+    result = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
+        capture_output=True,
+        timeout=240,
+        check=False,
+        env={"HOME": str(path.parent), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    return path.with_suffix(".pdf").read_bytes()
+
+
+def _soffice_or_skip() -> None:
+    if shutil.which("soffice") is None:
+        message = "LibreOffice (soffice) is not installed (apt-get install libreoffice-calc-nogui)"
+        if os.environ.get("SURVEY_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(message + " and SURVEY_REQUIRE_LIBREOFFICE=1")
+        pytest.skip(message)
+
+
+def test_workbook_print_setup_and_chinese_notes(
+    programme: tuple[list[ClassInput], Report],
+) -> None:
+    _, report = programme
+    workbook = load_workbook(io.BytesIO(report_xlsx(report)))
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.fitToWidth == 1, sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # No page break runs through a chart, and a break comes before each one.
+        breaks = [b.id for b in sheet.row_breaks.brk]
+        for chart in sheet._charts:
+            top = chart.anchor._from.row + 1  # 1-based row of the chart's top edge
+            bottom = top + math.ceil(chart.height / 0.53)
+            assert not [b for b in breaks if top <= b < bottom], sheet.title
+            assert [b for b in breaks if b < top], sheet.title
+    # Chart helper columns are hidden, yet drawn.
+    funnel = workbook["漏斗图"]
+    assert funnel.column_dimensions["L"].hidden
+    assert funnel.column_dimensions["S"].hidden
+    assert not funnel.column_dimensions["A"].hidden
+    assert workbook["排名区间"].column_dimensions["L"].hidden
+    assert workbook[OVERVIEW_SHEET].column_dimensions["AG"].hidden
+    # The notes sheet speaks Chinese: no export keys, no English questionnaire id.
+    notes = [str(c.value) for row in workbook["说明"].iter_rows() for c in row if c.value]
+    text = "\n".join(notes)
+    assert "满意度调查" in text
+    for key in ("satisfaction", "item_score", "top_two", "funnel", "nonresponse_bounds", "nps"):
+        assert key not in text
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text)
+    assert "回收率" not in text
+    assert "应答人数" not in text
+    for term in ("Wilson", "经验贝叶斯", "排名区间", "漏斗图", "Kruskal–Wallis", "Holm", "Manski"):
+        assert term in text
+    # The tests sheet says in words which pairs differ.
+    tests = "\n".join(
+        str(c.value) for row in workbook[TESTS_SHEET].iter_rows() for c in row if c.value
+    )
+    assert "总体得分：" in tests
+    assert "明显高于" in tests or "没有哪两个基地" in tests
+
+
+@pytest.mark.serial  # a second soffice on the same profile would hand its work to the first
+def test_workbook_prints_one_block_per_page(make_class: MakeClass, tmp_path: Path) -> None:
+    """Printed through LibreOffice, the workbook of 4 bases takes exactly one page per block: a
+    block that spilled over or was cut would add a page. Before the print setup it took 45
+    portrait pages with tables and charts cut; the bound is 13 + 3 per base (说明 one page; two
+    each for the overview and its charts, the dimension scores and α, the tests and the pairs,
+    the ranks and their chart; four for the two funnels and their charts; per base, its tables,
+    its items and its chart)."""
+    _soffice_or_skip()
+    names = ["北京师范大学", "陕西科技大学", "天津职业技术师范大学", "浙江工业大学"]
+    classes = [
+        make_class(f"c{i}", name, 45 + 3 * i, project=i + 1, seed=i, shift=0.3 * i - 0.5,
+                   invited=60)
+        for i, name in enumerate(names)
+    ]  # fmt: skip
+    report = build_report(classes)
+    path = tmp_path / "report.xlsx"
+    write_report_xlsx(report, path)
+    workbook = load_workbook(path)
+    blocks = sum(len(sheet.row_breaks.brk) + 1 for sheet in workbook.worksheets)
+    pages = _pdf_pages(_to_pdf(path))
+    assert pages == blocks
+    assert pages <= 13 + 3 * len(names)
+    if shutil.which("pdftoppm") is None:
+        return  # the pages as images are a check for the eye; the count above is the rule
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == pages
+    assert all(image.read_bytes().startswith(b"\x89PNG") for image in images)

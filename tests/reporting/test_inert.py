@@ -18,8 +18,7 @@ from reporting.inputs import ClassInput
 from reporting.report import build_report
 from survey.roster.summary import ProjectLine, ProvinceLine, RosterSummary, write_summary_xlsx
 from survey.slips.issue import Slip
-from survey.slips.render import slips_csv
-from survey.web.staff.bases import reminders_csv
+from survey.slips.render import reminders_csv, slips_csv
 
 HOSTILE_NAME = '=HYPERLINK("http://example.invalid/x","点此领取")'
 HOSTILE_COMMENT = "=1+1 实训环节安排得很好"

@@ -127,7 +127,10 @@ def test_the_ministry_sees_the_count_beside_the_rate_and_in_the_workbook(
                         break
                     counts[str(below[0])] = below[12]
     # The class's row and its base's total, on the base's sheet.
-    assert counts == {"2. 第2项目培训班": 3, "基地合计": 3}
+    assert counts == {
+        "2. 集成电路领域领军教师示范培训项目（上海电子信息职业技术学院）": 3,
+        "基地合计": 3,
+    }
     # A base never sees it: the count is the ministry's.
     with world.client("base-b") as client:
         assert "称非本人提交" not in client.get(f"/staff/bases/{world.base_b}").text

@@ -77,7 +77,7 @@ def test_open_extend_and_close_one_class(world: StaffWorld) -> None:
             f"/staff/classes/{pending}/close",
             {"confirm": "yes"},
         )
-        assert "已关闭：回答 0 / 邀请 0 人，发布 0 条文字意见；回答不足 5 人" in closed.text
+        assert "已关闭，回答 0 / 邀请 0 人，发布 0 条文字意见；回答不足 5 人" in closed.text
         assert state_of(world, pending) == "closed"
     with world.db.read() as session:
         actions = [
@@ -105,7 +105,7 @@ def test_open_and_close_all(world: StaffWorld) -> None:
             client, "/staff/windows/close", "/staff/windows/close", {"confirm": "yes"}
         )
         assert response.status_code == 200
-        assert response.text.count("已关闭：回答 0 / 邀请") == 16
+        assert response.text.count("已关闭，回答 0 / 邀请") == 16
         with world.db.read() as session:
             assert set(session.scalars(select(TrainingClass.state))) == {"closed"}
 
@@ -217,7 +217,7 @@ def test_closing_says_how_many_people_answered_and_warns_below_k(world: StaffWor
             f"/staff/classes/{world.class_a}/close",
             {"confirm": "yes"},
         ).text
-    assert "已关闭：回答 2 / 邀请 12 人，发布" in closed
+    assert "已关闭，回答 2 / 邀请 12 人，发布" in closed
     assert "回答不足 5 人，这个班的任何数字都不会显示" in closed
     assert "份答卷" not in closed
 

@@ -10,8 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from survey.services.credentials import set_base_slips
 from survey.staff.models import AuditEntry
-from survey.timezone import today_local
+from survey.timezone import now, today_local
 from survey.windows import close_class
 from tests.staff.builders import submit_for
 from tests.staff.conftest import StaffWorld
@@ -57,11 +58,30 @@ def test_comparison_and_excel_export_for_the_ministry(results_world: StaffWorld)
     world = results_world
     with world.client("ministry") as client:
         page = client.get("/staff/results").text
-        assert "各承训基地：满意率与回收率" in page
+        response = client.get("/staff/results")
+        page = response.text
+        assert "各承训基地：满意率与回答率" in page
+        assert "回收率" not in page
         assert "收缩估计" in page
         assert "排名（95% 区间）" in page
-        # Per questionnaire: the 满意率 funnel, the rank intervals and the response-rate funnel.
-        assert page.count('<img src="data:image/svg+xml;base64,') == 6
+        # Per questionnaire: the 满意率 funnel, the rank intervals and the response-rate funnel,
+        # inlined so that the points' tooltips work, under a CSP that still forbids inline style.
+        assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 6
+        assert "<img" not in page
+        assert "style=" not in page
+        assert "<style" not in page
+        assert "<script" not in page.split("</header>", 1)[-1].replace('<script src="/', "")
+        assert "style-src 'self';" in response.headers["content-security-policy"]
+        assert "unsafe-inline" not in response.headers["content-security-policy"]
+        # The two bases' 满意率 in plain words (one pair, no clear difference with 6 and 5
+        # answers), the other scores likewise, a caption under each chart and the glossary.
+        assert "在全部 1 对基地中，没有哪两个基地的满意率差别明显。" in page
+        assert "总体得分：看不出 2 个基地之间有差别（p = " in page
+        assert "Kruskal–Wallis 检验" in page
+        assert page.count("<figcaption>每") == 6
+        assert "术语说明" in page
+        assert "<dt>95% 置信区间（Wilson 区间）</dt>" in page
+        assert "H</th>" not in page
         assert "Dunn" not in page
         assert "Cliff" not in page
         response = client.get("/staff/results/satisfaction/xlsx")
@@ -124,7 +144,7 @@ def test_the_printable_base_report_shows_participation_only_below_k(world: Staff
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:3])
     submit_for(world.db, world.secret, world.class_b, world.trainees_b)
     for class_id in (world.class_a, world.class_b):
-        close_class(world.db, world.secret, class_id, today_local())
+        close_class(world.db, world.secret, class_id, today_local(), k=5)
     with world.client("base-a") as client:
         own = client.get(f"/staff/bases/{world.base_a}/report")
         assert own.status_code == 200
@@ -140,3 +160,33 @@ def test_the_printable_base_report_shows_participation_only_below_k(world: Staff
         set(re.findall(r"绩效评价报告：([^<]+)<", every))
     )
     assert every.count('class="report-sheet"') >= 2
+
+
+def test_results_say_the_base_held_the_slips(world: StaffWorld) -> None:
+    set_base_slips(world.db, "命令行（test）", world.class_b, True, now())
+    set_base_slips(world.db, "命令行（test）", world.class_b, False, now())
+    submit_for(world.db, world.secret, world.class_b, world.trainees_b)
+    submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
+    close_class(world.db, world.secret, world.class_a, today_local(), k=5)
+    with world.client("ministry") as client:
+        page = client.get(f"/staff/classes/{world.class_b}/results").text
+        other = client.get(f"/staff/classes/{world.class_a}/results").text
+        workbook = load_workbook(io.BytesIO(client.get("/staff/results/satisfaction/xlsx").content))
+        report = client.get(f"/api/v1/reports/satisfaction/classes/{world.class_b}").json()
+        unmarked = client.get(f"/api/v1/reports/satisfaction/classes/{world.class_a}").json()
+        classes = {c["id"]: c for c in client.get("/api/v1/classes").json()}
+    assert 'id="base-held-slips"' in page
+    assert 'id="base-held-slips"' not in other
+    cells = [
+        str(cell.value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    assert sum("（承训基地发放纸条）" in cell for cell in cells) >= 1
+    assert report["report"]["group"]["name"].endswith("（承训基地发放纸条）")
+    assert "承训基地发放纸条" not in unmarked["report"]["group"]["name"]
+    assert classes[world.class_b]["base_held_slips"] is True
+    assert classes[world.class_a]["base_held_slips"] is False

@@ -12,10 +12,9 @@ from survey.db.engine import Database
 from survey.instruments.store import replace_plan
 from survey.settings import Settings
 from survey.slips.issue import issue_slips
-from survey.slips.render import slips_html
+from survey.slips.render import reminders_csv, slips_html
 from survey.timezone import now
 from survey.web.app import create_app
-from survey.web.staff.bases import reminders_csv
 from survey.windows import open_class
 from tests.helpers import add_trainees
 from tests.reporting.builders import PLAN

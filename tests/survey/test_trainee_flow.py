@@ -89,9 +89,14 @@ def test_invalid_and_tampered_links(programme_db: Database, tmp_path: Path) -> N
         assert "zjgp_t" not in response.headers.get("set-cookie", "")
         assert client.get("/s").status_code == 200  # no session: asks for the link or code
         assert "请从您的专属链接进入" in client.get("/s").text
-        # Re-issuing kills the old link.
-        issue_slips(db, settings.secret_key(), settings.public_url, trainee_ids[:1])
-        client.get(path)
+        # Exporting again keeps the link; only a replacement kills it.
+        (again,) = issue_slips(db, settings.secret_key(), settings.public_url, trainee_ids[:1])
+        assert again.link == slip.link
+        issue_slips(db, settings.secret_key(), settings.public_url, trainee_ids[:1], replace=True)
+        dead = client.get(path)
+        # The page says the link was replaced and points to the new slip, not back to itself.
+        assert "补发" in dead.text
+        assert "原链接" not in dead.text
         assert client.get("/s").status_code == 404
 
 

@@ -11,11 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from anonymity.issuing import TokenStatus, open_token
+from anonymity.keys import derive_keys
 from anonymity.models import Token
+from anonymity.tokens import unsign_link
 from survey.db.engine import Database
 from survey.programme.models import TrainingClass
+from survey.settings import Settings
+from survey.staff.models import AuditEntry
 from survey.timezone import format_local, now, parse_local, today_local
-from survey.windows import close_expired, open_class
+from survey.windows import DEADLINE_ACTOR, close_expired, open_class
 from tests.cli import CliRun, run_cli
 from tests.helpers import add_trainees
 
@@ -30,6 +35,15 @@ def cli(db: Database, tmp_path: Path, *args: str) -> CliRun:
         "SURVEY_PUBLIC_URL": "https://pj.example.cn",
     }
     return run_cli(args, env)
+
+
+def link_status(db: Database, tmp_path: Path, link: str) -> TokenStatus:
+    """What the database says of the token in ``link`` (signed under the CLI's secret)."""
+    secret = Settings.from_env(
+        {"SURVEY_SECRET_KEY": SECRET, "SURVEY_DATA_DIR": str(tmp_path)}
+    ).secret_key()
+    token = unsign_link(derive_keys(secret).link_signing, link.split("/t/")[1])
+    return open_token(db, secret, token).status
 
 
 def state_of(db: Database, class_id: int) -> TrainingClass:
@@ -52,7 +66,7 @@ def test_open_extend_close_through_the_cli(programme_db: Database, tmp_path: Pat
     assert training_class.closes_at.hour == 10
 
     extended = cli(programme_db, tmp_path, "class", "open", "5", "--until", "2099-09-01 12:00")
-    assert "截止 2099-09-01 12:00" in extended.stdout
+    assert "截止时间已改为 2099-09-01 12:00" in extended.stdout
     listing = cli(programme_db, tmp_path, "class", "list")
     assert "开放中" in listing.stdout
     assert "已提交 0/3（0%）" in listing.stdout
@@ -134,24 +148,35 @@ def test_tokens_export_csv_and_html_reissue(programme_db: Database, tmp_path: Pa
     page = html.read_text(encoding="utf-8")
     assert page.count("<svg") == 4
     assert "http://" not in page.replace("http://www.w3.org", "")
-    assert not first_links & set(page.split())  # exporting again re-issued every token
+    # Exporting again shows the same links: the trainees' links stay valid.
+    assert all(link in page for link in first_links)
     with programme_db.read() as session:
         live = list(session.scalars(select(Token).where(Token.spent.is_(False))))
-    assert len(live) == 4  # one live token per trainee, the old ones are gone
+    assert len(live) == 4  # one live token per trainee
+    for link in first_links:
+        assert link_status(programme_db, tmp_path, link) is TokenStatus.LIVE
 
     mobile = rows[1][4]
     reissued = cli(programme_db, tmp_path, "tokens", "reissue", mobile)
     assert reissued.returncode == 0, reissued.stderr
     assert "问卷码：" in reissued.stdout
+    assert "旧链接和旧问卷码已作废" in reissued.stdout
+    # Only the replaced link died.
+    assert link_status(programme_db, tmp_path, rows[1][5]) is TokenStatus.UNKNOWN
+    assert link_status(programme_db, tmp_path, rows[2][5]) is TokenStatus.LIVE
     assert len(trainee_ids) == 4
 
 
 def test_tokens_issue_leaves_live_tokens_alone(programme_db: Database, tmp_path: Path) -> None:
     add_trainees(programme_db, 7, 3)
     first = cli(programme_db, tmp_path, "tokens", "issue", "--project", "7")
-    assert "已为 3 名学员发放令牌" in first.stdout
+    assert "3 名未提交的学员持有有效链接" in first.stdout
+    with programme_db.read() as session:
+        digests = set(session.scalars(select(Token.digest)))
     second = cli(programme_db, tmp_path, "tokens", "issue", "--project", "7")
-    assert "已为 0 名学员发放令牌" in second.stdout
+    assert "3 名未提交的学员持有有效链接" in second.stdout
+    with programme_db.read() as session:
+        assert set(session.scalars(select(Token.digest))) == digests
 
 
 def test_plan_import_and_freeze(programme_db: Database, tmp_path: Path) -> None:
@@ -192,6 +217,13 @@ def test_a_class_closes_itself_when_its_deadline_passes(programme_db: Database) 
     )
     assert [c.class_id for c in closed] == [class_id]
     assert state_of(programme_db, class_id).state == "closed"
+    # Audited with the release, once, though a second check comes along.
+    close_expired(programme_db, SECRET.encode(), start + timedelta(minutes=7), today_local(), k=5)
+    with programme_db.read() as session:
+        entries = list(session.scalars(select(AuditEntry)))
+    assert [(e.action, e.user_name, e.target) for e in entries] == [
+        ("class_close", DEADLINE_ACTOR, f"class:{class_id}")
+    ]
 
 
 def test_any_cli_call_closes_a_class_past_its_deadline(

@@ -16,9 +16,9 @@ from reporting.model import GroupReport
 from survey.errors import UserError
 from survey.programme.models import TrainingClass
 from survey.results import ReportCache
+from survey.services.windows import open_classes
 from survey.staff.access import AccessDenied, Principal, require_ministry
 from survey.staff.rates import by_base, class_rows, province_rows, total
-from survey.staff.windows import open_classes
 from survey.timezone import as_utc, now
 from survey.web.api.auth import api_dependencies
 from survey.web.api.problems import ApiProblem, problem_responses

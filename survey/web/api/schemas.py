@@ -51,6 +51,9 @@ class ClassOut:
     responded: int
     rate: float | None
     small: bool
+    #: The ministry let the base hand out this class's paper slips ("承训基地发放纸条"): the
+    #: base may have held live links, and the class's results say so.
+    base_held_slips: bool
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ def class_out(row: ClassRow, k: int) -> ClassOut:
         responded=row.rate.responded,
         rate=row.rate.rate,
         small=row.rate.invited < k,
+        base_held_slips=row.base_held_slips,
     )
 
 

@@ -6,21 +6,20 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery, QueryParameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from survey.errors import UserError
+from survey.services.credentials import pending_requests
+from survey.services.windows import classes_in_state, open_classes
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import ACTIONS, entries
 from survey.staff.rates import by_base, class_rows, lagging, total
-from survey.staff.windows import classes_in_state, open_classes
 from survey.timezone import format_local, now, parse_local
 from survey.web.staff.auth import staff_dependencies
-from survey.web.staff.pages import PathId, close_now, current_programme, page, visible_class
+from survey.web.staff.pages import Form, PathId, close_now, current_programme, page, visible_class
 from survey.web.state import state_db, state_settings
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AUDIT_PAGE = 100
 
 
@@ -52,6 +51,7 @@ class MinistryController(Controller):
         with database.read() as session:
             programme = current_programme(session)
             rows = class_rows(session, programme.id)
+            requests = pending_requests(session)
         states = {
             state: sum(1 for r in rows if r.state == state)
             for state in ("pending", "open", "closed")
@@ -67,6 +67,7 @@ class MinistryController(Controller):
             contested=sum(r.contested for r in rows),
             states=states,
             small=[r for r in rows if r.rate.invited < settings.report_k],
+            requests=requests,
             k=settings.report_k,
             lagging=lagging(rows, settings.lagging_rate, settings.lagging_days, now()),
             lagging_rate=settings.lagging_rate,

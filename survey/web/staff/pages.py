@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import PathParameter
+from litestar.params import Body, PathParameter
 from litestar.response import Template
 from sqlalchemy.orm import Session
 
 from survey.programme.models import Programme, Province, TrainingBase, TrainingClass
 from survey.programme.selection import select_programme
+from survey.services.windows import WindowChange, close_classes
 from survey.staff.access import Principal, require_base, require_province
 from survey.staff.rates import ClassRow, class_rows
-from survey.staff.windows import WindowChange, close_classes
 from survey.timezone import now, today_local
 from survey.web.state import state_db, state_secret, state_settings
 
@@ -25,6 +26,8 @@ from survey.web.state import state_db, state_secret, state_settings
 MAX_ID = 2**31 - 1
 #: A numeric id in a path.
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+#: A staff form's fields.
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ def navigation(principal: Principal, active: str) -> list[NavItem]:
         items = [
             ("/staff/overview", "总览"),
             ("/staff/windows", "开关问卷"),
+            ("/staff/reminders", "催办请求"),
             ("/staff/roster", "导入名单"),
             ("/staff/roster/summary", "名额汇总"),
             ("/staff/review", "文字意见审核"),
@@ -51,7 +55,7 @@ def navigation(principal: Principal, active: str) -> list[NavItem]:
     elif principal.role == "base":
         items = [(principal.home, "本基地")]
     else:
-        items = [(principal.home, "本省学员")]
+        items = [(principal.home, "本省学员"), ("/staff/reminders", "催办请求")]
     return [NavItem(href, label, href == active) for href, label in items]
 
 

@@ -1,4 +1,5 @@
-"""A province's page: the response rates of its own trainees, class by class. Counts only."""
+"""A province's page: the response rates of its own trainees, class by class, and where to get
+their links (the province may send its own trainees' links and reminders)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from survey.services.credentials import pending_requests
 from survey.staff.access import Principal
 from survey.staff.rates import class_rows, total
 from survey.timezone import format_local, now
@@ -36,6 +38,7 @@ class ProvinceController(Controller):
             province = visible_province(session, principal, province_id)
             programme = current_programme(session)
             rows = class_rows(session, programme.id, province_id=province.id)
+            requests = pending_requests(session, province.id)
         return page(
             principal,
             "staff/province.html",
@@ -45,5 +48,6 @@ class ProvinceController(Controller):
             programme=programme,
             rows=rows,
             total=total(rows),
+            requests=requests,
             checked_at=format_local(now()),
         )

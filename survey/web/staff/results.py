@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from reporting import dimension_profile_svg, funnel_svg, rank_intervals_svg, report_xlsx
 from reporting.model import Report
-from reporting.wording import dispersion_sentence
+from reporting.wording import (
+    CHART_CAPTIONS,
+    GLOSSARY,
+    dispersion_sentence,
+    kruskal_sentence,
+    pairs_summary,
+)
 from survey.db.engine import Database
 from survey.errors import UserError
 from survey.programme.models import TrainingBase
@@ -201,9 +207,11 @@ class ResultsController(Controller):
                     "report": report,
                     "programme": group_view(report, report.programme),
                     "rows": comparison_rows(report),
-                    "funnel": svg_data_uri(funnel_svg(report)),
-                    "response_funnel": svg_data_uri(funnel_svg(report, "response_rate")),
-                    "ranks": svg_data_uri(rank_intervals_svg(report)),
+                    # Inlined by the page, so that each point's <title> shows as a tooltip:
+                    # the charts escape every name and carry no script or style (CSP).
+                    "funnel": funnel_svg(report),
+                    "response_funnel": funnel_svg(report, "response_rate"),
+                    "ranks": rank_intervals_svg(report),
                     "dispersion": (
                         dispersion_sentence(comparison.funnel) if comparison.funnel else ""
                     ),
@@ -212,12 +220,8 @@ class ResultsController(Controller):
                         if comparison.response_funnel
                         else ""
                     ),
-                    "pair_count": len(comparison.pairs),
-                    "significant_pairs": (
-                        [pair for pair in comparison.pairs if pair.p_holm < 0.05]
-                        if comparison.primary_item is not None
-                        else None
-                    ),
+                    "pairs": pairs_summary(comparison),
+                    "tests": [kruskal_sentence(test) for test in comparison.tests],
                 }
             )
         return page(
@@ -228,6 +232,8 @@ class ResultsController(Controller):
             programme=programme,
             sections=sections,
             base_ids=base_ids,
+            glossary=GLOSSARY,
+            captions=CHART_CAPTIONS,
             k=state_settings(request.app.state).report_k,
         )
 

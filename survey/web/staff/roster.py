@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from survey.errors import UserError
 from survey.programme.models import Province
-from survey.roster.importer import import_rosters
 from survey.roster.reading import RosterFile
 from survey.roster.summary import roster_summary, write_summary_xlsx
+from survey.services.rosters import import_audited
 from survey.staff.access import Principal, require_ministry
 from survey.staff.audit import audit
 from survey.timezone import now
@@ -97,19 +97,8 @@ class RosterController(Controller):
         province = str(data.get("province") or "").strip() or None
         dry_run = data.get("dry_run") == "1"
         replace = data.get("replace") == "1"
-        result = import_rosters(
-            database, files, province=province, dry_run=dry_run, replace=replace
-        )
-        action = "roster_import" if result.written else "roster_check"
-        audit(
-            database,
-            principal,
-            action,
-            f"programme:{result.year}",
-            f"{len(files)} 个文件、{result.rows} 行：新增 {result.imported}、"
-            f"更新 {result.updated}、删除 {result.removed}、"
-            f"错误 {len(result.errors)}、提醒 {len(result.warnings)}",
-            now(),
+        result = import_audited(
+            database, principal, files, now(), province=province, dry_run=dry_run, replace=replace
         )
         return page(
             principal,

@@ -13,10 +13,11 @@ from survey.settings import Settings
 from survey.web.api.routes import ApiController
 from survey.web.staff.auth import LoginController
 from survey.web.staff.bases import BaseController
+from survey.web.staff.links import LinksController
 from survey.web.staff.ministry import MinistryController
 from survey.web.staff.provinces import ProvinceController
 from survey.web.staff.results import ResultsController
-from survey.web.staff.review import ReviewController
+from survey.web.staff.review_pages import ReviewController
 from survey.web.staff.roster import RosterController
 
 CSRF_COOKIE = "zjgp_csrf"
@@ -31,6 +32,7 @@ def staff_route_handlers() -> list[ControllerRouterHandler]:
     return [
         LoginController,
         BaseController,
+        LinksController,
         MinistryController,
         ProvinceController,
         RosterController,

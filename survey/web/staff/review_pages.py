@@ -4,23 +4,20 @@ phone numbers, and end the review of a class."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from survey.staff.access import Principal, require_ministry
 from survey.staff.review import class_comments, decide, finish, review_state, review_states
 from survey.timezone import format_local, now
 from survey.web.staff.auth import staff_dependencies
-from survey.web.staff.pages import PathId, current_programme, page, visible_class
+from survey.web.staff.pages import Form, PathId, current_programme, page, visible_class
 from survey.web.state import state_db, state_settings
-
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 class ReviewController(Controller):
