@@ -40,8 +40,8 @@ def test_comparison_charts_inline_labelled_and_inside(
     world, server = served
     submit_for(world.db, world.secret, world.class_b, world.trainees_b)
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
-    close_class(world.db, world.secret, world.class_b, today_local())
-    close_class(world.db, world.secret, world.class_a, today_local())
+    close_class(world.db, world.secret, world.class_b, today_local(), k=5)
+    close_class(world.db, world.secret, world.class_a, today_local(), k=5)
     context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     page = context.new_page()
     messages: list[str] = []
