@@ -95,9 +95,7 @@ def context(purpose: str, *parts: str | int) -> bytes:
 
 def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
     """Pad and encrypt ``plaintext`` with AES-256-GCM under ``key``, bound to ``associated``."""
-    nonce = secrets.token_bytes(_NONCE_BYTES)
-    body = AESGCM(key).encrypt(nonce, pad(plaintext), _FORMAT + associated)
-    return _FORMAT + nonce + body
+    return _encrypt(key, pad(plaintext), associated)
 
 
 def open_sealed(key: bytes, sealed: bytes, associated: bytes) -> bytes:
@@ -107,15 +105,26 @@ def open_sealed(key: bytes, sealed: bytes, associated: bytes) -> bytes:
     bytes (the GCM tag covers the nonce through the keystream, and the ciphertext and format
     byte directly).
     """
-    if len(sealed) < OVERHEAD + PAD_MIN or sealed[:1] != _FORMAT:
+    if len(sealed) < OVERHEAD + PAD_MIN:
+        raise SealError("not a sealed value")
+    return unpad(_decrypt(key, sealed, associated))
+
+
+def _encrypt(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
+    """AES-256-GCM with a random nonce: format byte, nonce, ciphertext and tag."""
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    return _FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, _FORMAT + associated)
+
+
+def _decrypt(key: bytes, sealed: bytes, associated: bytes) -> bytes:
+    """The plaintext of a value made by :func:`_encrypt`; :class:`SealError` if it does not open."""
+    if len(sealed) <= OVERHEAD or sealed[:1] != _FORMAT:
         raise SealError("not a sealed value")
     nonce = sealed[1 : 1 + _NONCE_BYTES]
-    body = sealed[1 + _NONCE_BYTES :]
     try:
-        padded = AESGCM(key).decrypt(nonce, body, _FORMAT + associated)
+        return AESGCM(key).decrypt(nonce, sealed[1 + _NONCE_BYTES :], _FORMAT + associated)
     except InvalidTag:
         raise SealError("the sealed value does not open with this key and context") from None
-    return unpad(padded)
 
 
 def _pool_context(class_id: int, questionnaire_version: str) -> bytes:
@@ -198,24 +207,15 @@ def seal_token(keys: Keys, token: str, token_digest: bytes) -> bytes:
 
     Not padded: every token has the same length, so the ciphertext's length says nothing.
     """
-    nonce = secrets.token_bytes(_NONCE_BYTES)
-    body = AESGCM(keys.token_sealing).encrypt(
-        nonce, token.encode("ascii"), _FORMAT + _token_context(token_digest)
-    )
-    return _FORMAT + nonce + body
+    return _encrypt(keys.token_sealing, token.encode("ascii"), _token_context(token_digest))
 
 
 def open_token_seal(keys: Keys, sealed: bytes, token_digest: bytes) -> str | None:
     """The token sealed by :func:`seal_token`, or None when it does not open (another secret,
     another row's value copied in, or altered bytes): the caller then issues a fresh token."""
-    if len(sealed) <= OVERHEAD or sealed[:1] != _FORMAT:
-        return None
-    nonce = sealed[1 : 1 + _NONCE_BYTES]
     try:
-        plain = AESGCM(keys.token_sealing).decrypt(
-            nonce, sealed[1 + _NONCE_BYTES :], _FORMAT + _token_context(token_digest)
-        )
-    except InvalidTag:
+        plain = _decrypt(keys.token_sealing, sealed, _token_context(token_digest))
+    except SealError:
         return None
     token = plain.decode("ascii", "replace")
     return token if is_token(token) and digest(keys.token_digest, token) == token_digest else None
