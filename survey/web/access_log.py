@@ -1,13 +1,14 @@
 """The access log, written by the app itself so that nothing identifying reaches it.
 
-Uvicorn's own access log is switched off (it would log the raw path). Staff and static
-requests get one line each: the method, the path, the status and the duration; no query
-string, client address, cookie or user agent.
+Uvicorn's own access log is switched off (it would log the raw path). Staff requests get one
+line each: the method, the path, the status and the duration; no query string, client address,
+cookie or user agent.
 
-Trainee requests (``/``, ``/t/…``, ``/c``, ``/s…``) get no line of their own. A line per
-request, with its status and its place in a sequence, is a trace of one trainee's visit that a
-reader of the log can match with the responded flag in the database, and a trace can differ
-with what was answered (a page shown again with a message, a longer sheet). Instead each
+Trainee requests (``/``, ``/t/…``, ``/c``, ``/s…``) get no line of their own, and neither do
+static files, which a browser fetches with every page it draws. A line per request, with its
+status and its place in a sequence, is a trace of one trainee's visit that a reader of the log
+can match with the responded flag in the database, and a trace can differ with what was
+answered (a page shown again with a message, a longer sheet). Instead each
 process counts requests and errors (status 400 or more) per route per minute of the clock and
 writes one line per route once that minute is over (at the next request, and at shutdown):
 ``trainee 2026-11-30T12:03Z POST /s/p/{n} requests=14 errors=0``. Routes are written
@@ -39,6 +40,8 @@ _TRAINEE_ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"/s/p/[^/]*"), "/s/p/{n}"),
     (re.compile(r"/s/(review|submit|done)"), "/s/{step}"),
     (re.compile(r"/s/.*"), "/s/…"),
+    # Every page a trainee draws fetches the stylesheet: one line per fetch would time the visit.
+    (re.compile(r"/static/.*"), "/static/{file}"),
 )
 
 
@@ -48,7 +51,8 @@ def redact_path(path: str) -> str:
 
 
 def trainee_route(path: str) -> str | None:
-    """The counted route of a trainee path (``/s/p/3`` → ``/s/p/{n}``), None for other paths."""
+    """The counted route of a trainee or static path (``/s/p/3`` → ``/s/p/{n}``), None for
+    other paths (staff and API, logged one line each)."""
     for pattern, route in _TRAINEE_ROUTES:
         if pattern.fullmatch(path):
             return route
@@ -56,7 +60,8 @@ def trainee_route(path: str) -> str | None:
 
 
 class TraineeTraffic:
-    """Requests and errors per trainee route per minute, logged once the minute is over."""
+    """Requests and errors per trainee or static route per minute, logged once the minute is
+    over."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
@@ -90,7 +95,7 @@ class TraineeTraffic:
 
 
 def access_log_middleware(app: ASGIApp, traffic: TraineeTraffic) -> ASGIApp:
-    """Log one redacted line per staff request; count trainee requests in ``traffic``."""
+    """Log one redacted line per staff request; count trainee and static requests in ``traffic``."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:

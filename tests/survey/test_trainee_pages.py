@@ -207,6 +207,8 @@ def visit_trace(db: Database, settings: Settings, trainee_id: int, choose: Choos
             done = answer_through_http(client, path, choose, flow)
             assert done.headers["location"] == "/s/done"
             assert "提交成功" in client.get("/s/done").text
+            # What a browser fetches with the page it draws.
+            assert client.get("/static/style.css").status_code == 200
     finally:
         root.removeHandler(keep)
         root.setLevel(previous)
@@ -247,6 +249,10 @@ def test_logs_carry_no_token_cookie_or_answer(
     trace = visit_trace(programme_db, app_settings, ids[0], first_choice)
     text = "\n".join(trace.log)
     assert "GET /t/{link} requests=1 errors=0" in text  # the counts ran, with the route only
+    # A browser fetches the stylesheet with every page it draws: counted, never one line each,
+    # or the lines would time the visit page by page.
+    assert "GET /static/{file} requests=" in text
+    assert not any("style.css" in line for line in trace.log)
     token = path.split("/")[-1]
     for secret in (token, token.split(".")[0], "收获很大", "学员05000", "19905000000"):
         assert secret not in text
@@ -276,7 +282,8 @@ def test_trainee_counts_are_written_once_their_minute_is_over(
     assert trainee_route("/s/p/12") == "/s/p/{n}"
     assert trainee_route("/t/abc.def") == "/t/{link}"
     assert trainee_route("/staff/login") is None
-    assert trainee_route("/static/style.css") is None
+    assert trainee_route("/api/v1/me") is None
+    assert trainee_route("/static/style.css") == "/static/{file}"
 
 
 def test_pages_are_small(programme_db: Database, app_settings: Settings) -> None:
