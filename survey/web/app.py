@@ -18,6 +18,7 @@ from anonymity.batching import GroupCommit
 from survey.db.engine import Database
 from survey.results import ReportCache
 from survey.settings import Settings
+from survey.web import static
 from survey.web.access_log import TraineeTraffic, access_log_middleware
 from survey.web.headers import security_headers
 from survey.web.login_first import login_first_middleware
@@ -56,6 +57,11 @@ def _limit_threads() -> None:
     anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
 
 
+def _configure_templates(engine: JinjaTemplateEngine, files: static.StaticFiles) -> None:
+    register_filters(engine)
+    engine.engine.globals["static_url"] = files.url
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
     """Build the app from ``settings`` (default: the environment) and an optional database."""
     settings = settings or Settings.from_env()
@@ -63,12 +69,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     secret = settings.secret_key()
     database = db or Database(settings.database_url)
     traffic = TraineeTraffic()
+    files = static.StaticFiles.read()
     return Litestar(
         route_handlers=[
             # Only the API belongs in the OpenAPI document.
             Router(path="/", route_handlers=[health, TraineeController], include_in_schema=False),
             *staff_route_handlers(),
-            create_static_files_router(path="/static", directories=[HERE / "static"]),
+            create_static_files_router(path="/static", directories=[static.DIRECTORY]),
         ],
         state=State(
             {
@@ -84,7 +91,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         template_config=TemplateConfig(
             directory=HERE / "templates",
             engine=JinjaTemplateEngine,
-            engine_callback=register_filters,
+            engine_callback=lambda engine: _configure_templates(engine, files),
         ),
         csrf_config=csrf_config(settings, secret),
         openapi_config=openapi_config(),
@@ -95,7 +102,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             strict_text_middleware,
         ],
         request_max_body_size=FORM_BYTES,
-        before_send=[security_headers(settings)],
+        before_send=[security_headers(settings, files)],
         exception_handlers={Exception: exception_handler},
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},

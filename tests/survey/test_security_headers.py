@@ -4,6 +4,8 @@ and HSTS when the public address is HTTPS."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,8 @@ from survey.db.engine import Database
 from survey.settings import Settings
 from survey.web import trainee
 from survey.web.app import FORM_BYTES, create_app
-from survey.web.headers import CONTENT_SECURITY_POLICY, HSTS
+from survey.web.headers import CONTENT_SECURITY_POLICY, HSTS, IMMUTABLE
+from survey.web.static import StaticFiles
 
 
 def settings_for(tmp_path: Path, public_url: str = "http://127.0.0.1:8000") -> Settings:
@@ -71,6 +74,8 @@ def test_every_kind_of_answer_is_secured(
         assert static.status_code == 200
         assert_secured(static, cache="no-cache")
         assert "strict-transport-security" not in static.headers
+        old = client.get("/static/style.css?v=000000000000")
+        assert_secured(old, cache="no-cache")
         monkeypatch.setattr(trainee, "parse_code", crash)
         failed = client.post("/c", data={"code": "x"})
         assert failed.status_code == 500
@@ -82,3 +87,18 @@ def test_hsts_is_sent_when_the_public_address_is_https(db: Database, tmp_path: P
     with TestClient(app=app) as client:
         for response in (client.get("/c"), client.get("/nowhere"), client.get("/static/sort.js")):
             assert response.headers["strict-transport-security"] == HSTS
+
+
+def test_pages_link_static_files_that_a_phone_fetches_once(db: Database, tmp_path: Path) -> None:
+    """A page's stylesheet is cached for a year at the address the page links; that address
+    changes with the file's content, so an upgrade is fetched by the next page."""
+    with TestClient(app=create_app(settings_for(tmp_path), db)) as client:
+        page = client.get("/c").text
+        (href,) = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+        css = (Path(trainee.__file__).parent / "static" / "style.css").read_bytes()
+        assert href == f"/static/style.css?v={hashlib.sha256(css).hexdigest()[:12]}"
+        response = client.get(href)
+        assert response.content == css
+        assert_secured(response, cache=IMMUTABLE)
+        # The staff pages' script, at the address the staff layout links.
+        assert_secured(client.get(StaticFiles.read().url("sort.js")), cache=IMMUTABLE)
