@@ -213,7 +213,7 @@ def test_purge(
     confirmed = invoke(programme_db, "purge", "5", input="y\n")
     assert confirmed.exit_code == 0
     assert confirmed.output.splitlines()[-1] == (
-        "第 5 项（广东技术师范大学）：已清除 3 名学员的个人信息，保留 3 条记录用于统计应答率"
+        "第 5 项（广东技术师范大学）：已清除 3 名学员的个人信息，保留 3 条记录用于统计回答率"
     )
     assert all(row[4] is None for row in trainees(programme_db))
     again = invoke(programme_db, "purge", "5", "--yes")

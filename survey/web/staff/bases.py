@@ -46,7 +46,7 @@ class BaseController(Controller):
         return page(
             principal,
             "staff/base_home.html",
-            f"{base.name}：回收情况",
+            f"{base.name}：回答情况",
             active=f"/staff/bases/{base_id}",
             base=base,
             programme=programme,
