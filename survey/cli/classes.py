@@ -61,7 +61,7 @@ def class_list(app: AppContext, year: int | None) -> None:
         rate = f"{row.rate.rate:.0%}" if row.rate.rate is not None else "—"
         paper = "  承训基地发放纸条" if row.base_slips else ""
         click.echo(
-            f"{row.project_seq:>2}  {row.name}  {STATES[row.state]}  "
+            f"{row.label}  {STATES[row.state]}  "
             f"截止 {format_local(row.closes_at)}  "
             f"回答 {row.rate.responded} / 邀请 {row.rate.invited} 人（回答率 {rate}）{paper}"
         )

@@ -79,7 +79,7 @@ def test_a_base_watches_its_rate_and_asks_for_a_reminder(
     header.click()
     assert page.locator("table.sortable th[aria-sort]").count() == 1
 
-    page.get_by_role("link", name="第1项目培训班").first.click()
+    page.get_by_role("link", name="1. 集成电路领域领军教师班（山东理工大学）").first.click()
     assert page.locator("#class-rate").inner_text() == "8%"
     assert_accessible(page)
     # A base holds no link: it asks the ministry for a reminder instead.

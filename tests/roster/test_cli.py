@@ -202,7 +202,8 @@ def test_purge(
     code, _, err = run_main(programme_db, monkeypatch, capsys, "purge", "5", "--yes")
     assert code == 1
     assert err.strip() == (
-        "错误：第 5 项还不能清除个人信息：“第5项目培训班”尚未开始调查；"
+        "错误：第 5 项还不能清除个人信息："
+        "“人工智能领域领军教师班（广东技术师范大学）”尚未开始调查；"
         "须等该项目所有培训班结束调查并发布结果后再清除"
     )
     close_project(programme_db, 5)

@@ -120,7 +120,7 @@ class ResultsController(Controller):
         return page(
             principal,
             "staff/results_class.html",
-            f"评价结果：{row.project_seq}. {row.name}",
+            f"评价结果：{row.label}",
             row=row,
             sections=sections,
             comments=comments,
