@@ -166,6 +166,18 @@ def dimension_profile_svg(report: Report, base: str) -> str:
         score = figures.score
         for tick in range(minimum, maximum + 1):
             body.append(_line(x(tick), y, x(tick), y + row_height, GRID))
+        interval = (
+            f"（{score.low:.2f}–{score.high:.2f}）"
+            if score.low is not None and score.high is not None
+            else ""
+        )
+        programme = report.programme.dimension(info.id)
+        overall = programme.score if programme is not None else None
+        # The bar, its interval and the programme's mark share one tooltip (when inlined).
+        tooltip = f"{info.label}：本基地 {score.mean:.2f}{interval}" + (
+            f"，全项目 {overall.mean:.2f}" if overall is not None else ""
+        )
+        body.append(f"<g><title>{escape(tooltip)}</title>")
         body.append(
             f'<rect x="{_f(x(minimum))}" y="{_f(y + 8)}" width="{_f(x(score.mean) - x(minimum))}"'
             f' height="{row_height - 16}" fill="{BAR}" fill-opacity="0.75"/>'
@@ -174,15 +186,10 @@ def dimension_profile_svg(report: Report, base: str) -> str:
             body.append(_line(x(score.low), middle, x(score.high), middle, INK, 1.5))
             body.append(_line(x(score.low), middle - 5, x(score.low), middle + 5, INK, 1.5))
             body.append(_line(x(score.high), middle - 5, x(score.high), middle + 5, INK, 1.5))
-        programme = report.programme.dimension(info.id)
-        if programme is not None and programme.score is not None:
-            px = x(programme.score.mean)
+        if overall is not None:
+            px = x(overall.mean)
             body.append(_line(px, y + 4, px, y + row_height - 4, ACCENT, 2))
-        interval = (
-            f"（{score.low:.2f}–{score.high:.2f}）"
-            if score.low is not None and score.high is not None
-            else ""
-        )
+        body.append("</g>")
         body.append(_text(label_width + plot_width + 10, middle + 4, f"{score.mean:.2f}{interval}"))
         described.append(f"{info.label} {score.mean:.2f}{interval}")
     return _svg(width, height, f"{group.name}各维度得分", "；".join(described), body)

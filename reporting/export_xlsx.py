@@ -53,6 +53,7 @@ from reporting.wording import (
 
 __all__ = [
     "FULL_PAIR_TABLE_MAX_BASES",
+    "OVERVIEW_BLOCKS",
     "OVERVIEW_SHEET",
     "PAGE_ROWS",
     "TESTS_SHEET",
@@ -161,10 +162,15 @@ class _Writer:
             self.sheet.row_breaks.append(Break(id=self.row - 1))
 
     def chart(
-        self, chart: BarChart | ScatterChart, caption: str | None = None, *, new_page: bool = True
+        self,
+        chart: BarChart | ScatterChart,
+        caption: str | None = None,
+        *,
+        new_page: bool = True,
+        column: str = "A",
     ) -> None:
-        """``chart`` below its caption, on a new page unless told otherwise, and the rows it
-        covers skipped."""
+        """``chart`` below its caption, on a new page unless told otherwise, its left edge in
+        ``column``, and the rows it covers skipped."""
         if new_page:
             self.new_page()
         if caption is not None:
@@ -177,7 +183,7 @@ class _Writer:
             self.row += 1
         # Hidden helper columns must still be drawn.
         chart.visible_cells_only = False
-        self.sheet.add_chart(chart, f"A{self.row}")
+        self.sheet.add_chart(chart, f"{column}{self.row}")
         self.row += math.ceil(chart.height / _ROW_CM) + 1
 
 
@@ -297,6 +303,36 @@ OVERVIEW_HEADERS = (
 )
 
 
+#: The overview's column blocks as printed, each on a page of its own beside the repeated
+#: 序号 and 承训基地: satisfaction and rank (C–M), participation (N–V), other scores (W–AD).
+OVERVIEW_BLOCKS = ((3, 13), (14, 22), (23, 30))
+#: Landscape A4 less the default side margins (0.75 inch each), in points.
+_PRINT_WIDTH = 842 - 2 * 54
+
+
+def _print_in_blocks(sheet: Worksheet, blocks: Sequence[tuple[int, int]]) -> None:
+    """Print a wide table in column ``blocks``, each on its own page headed by the repeated
+    columns A and B, at the one scale at which the widest block fits (instead of shrinking
+    the whole table onto one page). Pages run across, then down: the blocks of a table one
+    page tall come first, then what lies below."""
+    sheet.print_title_cols = "A:B"
+    for _, last in blocks[:-1]:
+        sheet.col_breaks.append(Break(id=last))
+
+    def points(columns: range) -> float:
+        # A column n characters wide is 7n + 5 pixels in Calibri, the default font; erring
+        # wide, 9n + 5, as LibreOffice draws it where no Calibri-metric font is installed.
+        return sum(
+            (sheet.column_dimensions[get_column_letter(c)].width * 9 + 5) * 0.75 for c in columns
+        )
+
+    widest = max(points(range(1, 3)) + points(range(first, last + 1)) for first, last in blocks)
+    assert sheet.sheet_properties.pageSetUpPr is not None
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    sheet.page_setup.scale = min(100, math.floor(_PRINT_WIDTH / widest * 100))
+    sheet.page_setup.pageOrder = "overThenDown"
+
+
 def _participation_cells(
     writer: _Writer, group: GroupReport, column: int, threshold: float
 ) -> None:
@@ -408,6 +444,7 @@ def _overview(sheet: Worksheet, report: Report) -> None:
         if g.suppression is None and g.primary is not None and g.primary.rate is not None
     ]
     _printable(sheet, header_row, len(groups))
+    _print_in_blocks(sheet, OVERVIEW_BLOCKS)
     # Chart data in hidden columns beside the table.
     data = _Writer(sheet)
     data.row = header_row
@@ -442,8 +479,11 @@ def _overview(sheet: Worksheet, report: Report) -> None:
             chart.legend = None
             chart.height = min(15.0, max(7.5, 0.5 * len(shown) + 3))
             chart.width = 16
-            # Two short charts share a page.
-            writer.chart(chart, new_page=column == _OVERVIEW_DATA + 1 or chart.height > 8)
+            # Two short charts share a page. They stand right of the columns repeated on
+            # every page, or each page of the table would print them again.
+            writer.chart(
+                chart, new_page=column == _OVERVIEW_DATA + 1 or chart.height > 8, column="C"
+            )
 
 
 def _dimension_sheet(sheet: Worksheet, report: Report) -> None:

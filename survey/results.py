@@ -11,7 +11,7 @@ same whoever looks.
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -25,6 +25,7 @@ from reporting.wording import QUESTIONNAIRE_LABELS
 from survey.db.engine import Database
 from survey.instruments.store import class_definitions, class_plan
 from survey.programme.models import Project, TrainingClass
+from survey.programme.names import class_label
 from survey.roster.models import Trainee
 from survey.staff.models import CommentReview
 from survey.staff.rates import NO_ONE, class_rates
@@ -51,7 +52,6 @@ def class_inputs(
         .where(Project.programme_id == programme_id, TrainingClass.state == "closed")
         .order_by(Project.seq, TrainingClass.id)
     ).all()
-    classes_per_project = Counter(project.id for _, project in closed)
     for training_class, project in closed:
         definition = next(
             (d for d in class_definitions(session, training_class.id) if d.key == questionnaire),
@@ -82,10 +82,7 @@ def class_inputs(
                 answers=answers,
                 rules=rules,
                 plan=plan if plan.courses else None,
-                # Readers know a class by its project and base; the class's own name only
-                # tells apart several classes of one project.
-                name=f"{project.seq}. {project.name}（{project.base.name}）"
-                + (f"·{training_class.name}" if classes_per_project[project.id] > 1 else "")
+                name=class_label(project.seq, training_class.name)
                 + (f"（{BASE_SLIPS_MARK}）" if training_class.base_held_slips else ""),
                 comments=tuple(comments),
                 contested=training_class.contested,

@@ -45,3 +45,21 @@ def test_the_interface_listing_is_generated_from_the_current_code() -> None:
     assert TARGET.read_text(encoding="utf-8") == render(), (
         "docs/interfaces.md is out of date: run .venv/bin/python docs/interfaces.py"
     )
+
+
+#: Synonyms of 邀请人数 / 回答人数 / 回答率 that once crept into what people read.
+OTHER_WORDS = re.compile(r"应答|回收率|回收情况|已提交 *\d+ */")
+
+
+def test_every_text_says_invited_responded_and_response_rate() -> None:
+    """Pages, exports, messages, the CLI and the README's Chinese summary use one set of words."""
+    root = Path(__file__).parent.parent
+    found = []
+    for package in ("survey", "anonymity", "questionnaires", "reporting"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in {".py", ".html", ".json", ".yaml", ".txt", ".csv"}:
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                    if OTHER_WORDS.search(line):
+                        found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    found += [f"README.md: {line}" for line in README.splitlines() if OTHER_WORDS.search(line)]
+    assert not found, "\n".join(found)

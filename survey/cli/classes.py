@@ -51,7 +51,7 @@ def class_() -> None:
 @click.option("--year", type=int, help="年度（默认最新载入的年度）")
 @click.pass_obj
 def class_list(app: AppContext, year: int | None) -> None:
-    """列出各培训班的状态、截止时间和回收情况。"""
+    """列出各培训班的状态、截止时间和回答情况。"""
     with app.db.read() as session:
         programme = select_programme(session, year)
         rows = class_rows(session, programme.id)
@@ -61,9 +61,9 @@ def class_list(app: AppContext, year: int | None) -> None:
         rate = f"{row.rate.rate:.0%}" if row.rate.rate is not None else "—"
         paper = "  承训基地发放纸条" if row.base_slips else ""
         click.echo(
-            f"{row.project_seq:>2}  {row.name}  {STATES[row.state]}  "
+            f"{row.label}  {STATES[row.state]}  "
             f"截止 {format_local(row.closes_at)}  "
-            f"已提交 {row.rate.responded}/{row.rate.invited}（{rate}）{paper}"
+            f"回答 {row.rate.responded} / 邀请 {row.rate.invited} 人（回答率 {rate}）{paper}"
         )
 
 

@@ -215,7 +215,7 @@ def roster_summary_command(app: AppContext, year: int | None, xlsx: Path | None)
 @click.option("--yes", "-y", is_flag=True, help="不再确认，直接清除")
 @click.pass_obj
 def roster_purge(app: AppContext, project: int, year: int | None, yes: bool) -> None:
-    """清除第 PROJECT 项（附件1 序号）学员的个人信息，只保留统计应答率所需的人数。
+    """清除第 PROJECT 项（附件1 序号）学员的个人信息，只保留统计回答率所需的人数。
 
     仅当该项目的所有培训班都已结束调查并发布结果后才能执行；清除后无法恢复。
     """
@@ -232,5 +232,5 @@ def roster_purge(app: AppContext, project: int, year: int | None, yes: bool) -> 
     result = purge_project(app.db, project, year)
     click.echo(
         f"第 {project} 项（{result.base}）：已清除 {result.cleared} 名学员的个人信息，"
-        f"保留 {result.trainees} 条记录用于统计应答率"
+        f"保留 {result.trainees} 条记录用于统计回答率"
     )

@@ -32,7 +32,7 @@ from survey.programme.models import (
     TrainingBase,
     TrainingClass,
 )
-from survey.programme.names import PROVINCES, normalise
+from survey.programme.names import PROVINCES, class_name, normalise
 from survey.programme.reference import (
     ProgrammeReference,
     ReferenceError,
@@ -229,7 +229,7 @@ def load_programme(db: Database, source: ProgrammeSource) -> LoadReport:
                 up.set(project, **values)
             projects[row.seq] = project
         session.flush()
-        _classes(session, up, projects.values())
+        _classes(session, up, [(projects[row.seq], row.base) for row in reference.projects])
         _allocation(session, up, reference, projects, provinces)
         _issues(session, up, programme, reference.findings)
 
@@ -288,14 +288,14 @@ def _aliases(
             up.add(Alias(kind=kind, name=alias, target_id=target.id))
 
 
-def _classes(session: Session, up: _Upsert, projects: Iterable[Project]) -> None:
+def _classes(session: Session, up: _Upsert, projects: Iterable[tuple[Project, str]]) -> None:
     # One class per project by default: the notice runs one cohort per project.
-    for project in projects:
+    for project, base in projects:
         has_class = session.scalar(
             select(TrainingClass.id).where(TrainingClass.project_id == project.id).limit(1)
         )
         if has_class is None:
-            up.add(TrainingClass(project_id=project.id, name=f"第{project.seq}项目培训班"))
+            up.add(TrainingClass(project_id=project.id, name=class_name(project.name, base)))
 
 
 def _allocation(

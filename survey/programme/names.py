@@ -82,3 +82,24 @@ def province_spellings() -> dict[str, str]:
     spellings.update({normalise(full): short for short, full in PROVINCES})
     spellings.update({normalise(alias): short for alias, short in PROVINCE_ALIASES.items()})
     return spellings
+
+
+# Endings that only say "a training project"; the first that matches is dropped.
+_PROJECT_ENDINGS = ("示范培训项目", "培训项目", "项目")
+
+
+def class_name(project: str, base: str) -> str:
+    """A project's class as people call it: the project's name without its "…培训项目" ending,
+    then "班" and the base, e.g. "集成电路领域领军教师班（山东理工大学）". Two projects of one
+    field (annex 1 has several) differ by their base."""
+    for ending in _PROJECT_ENDINGS:
+        if project.endswith(ending) and len(project) > len(ending):
+            project = project[: -len(ending)]
+            break
+    return f"{project}班（{base}）"
+
+
+def class_label(seq: int, name: str) -> str:
+    """A class as pages, exports and commands show it: the project's number in annex 1, then
+    the class's name ("3. 人工智能领域领军教师班（广州番禺职业技术学院）")."""
+    return f"{seq}. {name}"

@@ -14,6 +14,7 @@ from sqlalchemy import Label, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from survey.programme.models import Field, Project, Province, TrainingBase, TrainingClass
+from survey.programme.names import class_label
 from survey.roster.models import Trainee
 from survey.timezone import as_utc
 
@@ -64,6 +65,11 @@ class ClassRow:
     base_held_slips: bool = False
     #: Trainees who said "不是我提交的" (anonymity.contest): a count, never who.
     contested: int = 0
+
+    @property
+    def label(self) -> str:
+        """The class as pages and commands show it (:func:`class_label`)."""
+        return class_label(self.project_seq, self.name)
 
 
 @dataclass

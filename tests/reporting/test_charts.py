@@ -137,6 +137,21 @@ def test_profile_svg_shows_scores_and_marks_a_hidden_base(report: Report) -> Non
         assert figures is not None
         assert figures.score is not None
         assert any(t.startswith(f"{figures.score.mean:.2f}") for t in texts)
+    # Inlined in a page, each bar tells its dimension, score and the programme's as a tooltip.
+    tooltips = [
+        g.findtext(f"{SVG}title") or ""
+        for g in root.iter(f"{SVG}g")
+        if g.find(f"{SVG}title") is not None
+    ]
+    assert len(tooltips) == len(report.dimensions)
+    for info, tooltip in zip(report.dimensions, tooltips, strict=True):
+        mine, overall = base.dimension(info.id), report.programme.dimension(info.id)
+        assert mine is not None
+        assert mine.score is not None
+        assert overall is not None
+        assert overall.score is not None
+        assert tooltip.startswith(f"{info.label}：本基地 {mine.score.mean:.2f}（")
+        assert tooltip.endswith(f"，全项目 {overall.score.mean:.2f}")
     hidden = _check_self_contained(dimension_profile_svg(report, "小基地"))
     assert any("不予显示" in t and "回答人数少于 5" in t for t in _texts(hidden))
     assert not list(hidden.iter(f"{SVG}rect"))[1:]  # only the background

@@ -25,6 +25,8 @@ from reporting.export_json import report_json, report_to_dict, write_report_json
 from reporting.export_xlsx import (
     FULL_PAIR_TABLE_MAX_BASES,
     HIDDEN_TEXT,
+    OVERVIEW_BLOCKS,
+    OVERVIEW_HEADERS,
     OVERVIEW_SHEET,
     TESTS_SHEET,
     base_sheet_title,
@@ -424,8 +426,9 @@ def test_workbook_print_setup_and_chinese_notes(
     workbook = load_workbook(io.BytesIO(report_xlsx(report)))
     for sheet in workbook.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
-        assert sheet.page_setup.fitToWidth == 1, sheet.title
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        if sheet.title != OVERVIEW_SHEET:  # printed in column blocks, below
+            assert sheet.page_setup.fitToWidth == 1, sheet.title
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         # No page break runs through a chart, and a break comes before each one.
         breaks = [b.id for b in sheet.row_breaks.brk]
         for chart in sheet._charts:
@@ -433,6 +436,16 @@ def test_workbook_print_setup_and_chinese_notes(
             bottom = top + math.ceil(chart.height / 0.53)
             assert not [b for b in breaks if top <= b < bottom], sheet.title
             assert [b for b in breaks if b < top], sheet.title
+    # The 30 columns of the overview print in three blocks, each a page wide at one legible
+    # scale (fitted to one page width they came out at 45 %), 序号 and 承训基地 on every page.
+    overview = workbook[OVERVIEW_SHEET]
+    assert not overview.sheet_properties.pageSetUpPr.fitToPage
+    assert overview.page_setup.scale >= 70
+    assert [b.id for b in overview.col_breaks.brk] == [13, 22]
+    assert overview.print_title_cols == "$A:$B"
+    assert overview.page_setup.pageOrder == "overThenDown"
+    # Its charts stand right of the repeated columns, or every block's page would show them.
+    assert all(chart.anchor._from.col >= 2 for chart in overview._charts)
     # Chart helper columns are hidden, yet drawn.
     funnel = workbook["漏斗图"]
     assert funnel.column_dimensions["L"].hidden
@@ -464,9 +477,10 @@ def test_workbook_prints_one_block_per_page(make_class: MakeClass, tmp_path: Pat
     """Printed through LibreOffice, the workbook of 4 bases takes exactly one page per block: a
     block that spilled over or was cut would add a page. Before the print setup it took 45
     portrait pages with tables and charts cut; the bound is 13 + 3 per base (说明 one page; two
-    each for the overview and its charts, the dimension scores and α, the tests and the pairs,
-    the ranks and their chart; four for the two funnels and their charts; per base, its tables,
-    its items and its chart)."""
+    each for the dimension scores and α, the tests and the pairs, the ranks and their chart;
+    three for the overview's column blocks and one for its charts; four for the two funnels and
+    their charts; per base, its tables, its items and its chart). Each page of the overview
+    holds one whole block of columns beside every base's name."""
     _soffice_or_skip()
     names = ["北京师范大学", "陕西科技大学", "天津职业技术师范大学", "浙江工业大学"]
     classes = [
@@ -478,10 +492,29 @@ def test_workbook_prints_one_block_per_page(make_class: MakeClass, tmp_path: Pat
     path = tmp_path / "report.xlsx"
     write_report_xlsx(report, path)
     workbook = load_workbook(path)
-    blocks = sum(len(sheet.row_breaks.brk) + 1 for sheet in workbook.worksheets)
-    pages = _pdf_pages(_to_pdf(path))
+    # A column break adds a page beside the table only: the charts below stand in its first block.
+    blocks = sum(
+        len(sheet.row_breaks.brk) + 1 + len(sheet.col_breaks.brk) for sheet in workbook.worksheets
+    )
+    pdf = _to_pdf(path)
+    pages = _pdf_pages(pdf)
     assert pages == blocks
-    assert pages <= 13 + 3 * len(names)
+    assert pages <= 15 + 3 * len(names)
+    if shutil.which("pdftotext") is not None:
+        texts = subprocess.run(
+            ["pdftotext", "-raw", "-enc", "UTF-8", str(tmp_path / "report.pdf"), "-"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout.decode("utf-8")
+        # Without white space: a header wraps inside its cell.
+        pages_text = [re.sub(r"\s+", "", page) for page in texts.split("\f")]
+        overview = [page for page in pages_text if page.startswith(OVERVIEW_SHEET)]
+        for page, (first, last) in zip(overview, OVERVIEW_BLOCKS, strict=False):
+            assert all(name in page for name in names)
+            for column in (first, last):
+                assert OVERVIEW_HEADERS[column - 1] in page
+        assert len(overview) == len(OVERVIEW_BLOCKS) + 1  # and a page of its two charts
     if shutil.which("pdftoppm") is None:
         return  # the pages as images are a check for the eye; the count above is the rule
     subprocess.run(

@@ -202,7 +202,8 @@ def test_purge(
     code, _, err = run_main(programme_db, monkeypatch, capsys, "purge", "5", "--yes")
     assert code == 1
     assert err.strip() == (
-        "错误：第 5 项还不能清除个人信息：“第5项目培训班”尚未开始调查；"
+        "错误：第 5 项还不能清除个人信息："
+        "“人工智能领域领军教师班（广东技术师范大学）”尚未开始调查；"
         "须等该项目所有培训班结束调查并发布结果后再清除"
     )
     close_project(programme_db, 5)
@@ -213,7 +214,7 @@ def test_purge(
     confirmed = invoke(programme_db, "purge", "5", input="y\n")
     assert confirmed.exit_code == 0
     assert confirmed.output.splitlines()[-1] == (
-        "第 5 项（广东技术师范大学）：已清除 3 名学员的个人信息，保留 3 条记录用于统计应答率"
+        "第 5 项（广东技术师范大学）：已清除 3 名学员的个人信息，保留 3 条记录用于统计回答率"
     )
     assert all(row[4] is None for row in trainees(programme_db))
     again = invoke(programme_db, "purge", "5", "--yes")

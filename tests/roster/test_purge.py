@@ -40,9 +40,9 @@ def enrolled(programme_db: Database, write_xlsx: WriteXlsx) -> Database:
 @pytest.mark.parametrize(
     ("state", "released_on", "message"),
     [
-        ("pending", None, "“第5项目培训班”尚未开始调查"),
-        ("open", None, "“第5项目培训班”正在调查"),
-        ("closed", None, "“第5项目培训班”已结束但结果尚未发布"),
+        ("pending", None, "“人工智能领域领军教师班（广东技术师范大学）”尚未开始调查"),
+        ("open", None, "“人工智能领域领军教师班（广东技术师范大学）”正在调查"),
+        ("closed", None, "“人工智能领域领军教师班（广东技术师范大学）”已结束但结果尚未发布"),
     ],
 )
 def test_refused_until_closed_and_released(

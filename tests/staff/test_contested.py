@@ -128,7 +128,7 @@ def test_the_ministry_sees_the_count_beside_the_rate_and_in_the_workbook(
                     counts[str(below[0])] = below[12]
     # The class's row and its base's total, on the base's sheet.
     assert counts == {
-        "2. 集成电路领域领军教师示范培训项目（上海电子信息职业技术学院）": 3,
+        "2. 集成电路领域领军教师班（上海电子信息职业技术学院）": 3,
         "基地合计": 3,
     }
     # A base never sees it: the count is the ministry's.

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from reporting.wording import CHART_CAPTIONS
 from survey.services.credentials import set_base_slips
 from survey.staff.models import AuditEntry
 from survey.timezone import now, today_local
@@ -38,7 +39,13 @@ def test_class_and_base_results_for_the_base(results_world: StaffWorld) -> None:
         assert "各维度" in page
         assert "邀请 6 人，回答 6 人，回答率 100%" in page
         base = client.get(f"/staff/bases/{world.base_b}/results").text
-        assert '<img src="data:image/svg+xml;base64,' in base
+        # The dimension profile is inlined, so that each bar's tooltip shows, and captioned.
+        assert "<img" not in base
+        assert base.count("<svg") == 2  # one per questionnaire
+        tooltips = re.findall(r"<g><title>([^<]+)</title>", base)
+        assert tooltips
+        assert all("：本基地 " in tip and "，全项目 " in tip for tip in tooltips)
+        assert base.count(f"<figcaption>{CHART_CAPTIONS['profile']}</figcaption>") == 2
         assert "style=" not in base
         home = client.get(f"/staff/bases/{world.base_b}").text
         assert "查看本基地评价结果" in home

@@ -151,7 +151,7 @@ PLAN_CSV = "课程名称,授课教师,课程类型,学时\n职业教育概论,�
 #: in-process (tests/cli.py). (arguments, exit status, text on stdout or stderr)
 SMOKE: dict[str, tuple[list[str], int, str]] = {
     "db": (["db", "status"], 0, "（最新）"),
-    "class": (["class", "list"], 0, "第1项目培训班  未开放"),
+    "class": (["class", "list"], 0, "1. 集成电路领域领军教师班（山东理工大学）  未开放"),
     "tokens": (["tokens", "issue", "--project", "1"], 0, "0 名未提交的学员持有有效链接"),
     "questionnaire": (
         ["questionnaire", "check", "{root}/questionnaires/builtin/teaching.toml"],

@@ -9,13 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from survey.db.engine import Database
-from survey.db.migrate import current_revision, head_revision, upgrade
+from survey.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from survey.db.models import Model
+from survey.programme.loader import bundled_source, load_programme
 
 
 def test_sqlite_connections_are_durable_and_strict(tmp_path: Path) -> None:
@@ -138,3 +140,47 @@ def test_writers_of_another_process_are_waited_for(tmp_path: Path) -> None:
     waited = time.monotonic() - started
     holder.wait(10)
     assert 0.5 < waited < 5
+
+
+def test_default_class_names_are_renamed_by_project_and_base(tmp_path: Path) -> None:
+    """Revision 0006 renames classes still called "第N项目培训班", keeps a chosen name, and
+    its downgrade gives the old names back."""
+    database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    upgrade(database, "0005")
+    load_programme(database, bundled_source(2024))
+    with database.write() as session:
+        session.execute(
+            text(
+                "UPDATE training_class SET name = '第' || "
+                "(SELECT seq FROM project WHERE project.id = training_class.project_id) || "
+                "'项目培训班'"
+            )
+        )
+        session.execute(
+            text(
+                "UPDATE training_class SET name = '第二期' WHERE project_id = "
+                "(SELECT id FROM project WHERE seq = 2)"
+            )
+        )
+
+    def names() -> dict[int, str]:
+        with database.read() as session:
+            return dict(
+                session.execute(  # type: ignore[arg-type]
+                    text(
+                        "SELECT project.seq, training_class.name FROM training_class "
+                        "JOIN project ON project.id = training_class.project_id"
+                    )
+                ).all()
+            )
+
+    upgrade(database)
+    renamed = names()
+    assert renamed[1] == "集成电路领域领军教师班（山东理工大学）"
+    assert renamed[16] == "生物医药领域领军教师班（广东轻工职业技术学院）"
+    assert renamed[2] == "第二期"
+    command.downgrade(alembic_config(database), "0005")
+    restored = names()
+    assert restored[1] == "第1项目培训班"
+    assert restored[16] == "第16项目培训班"
+    assert restored[2] == "第二期"

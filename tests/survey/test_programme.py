@@ -26,7 +26,7 @@ from survey.programme.models import (
     TrainingBase,
     TrainingClass,
 )
-from survey.programme.names import PROVINCES
+from survey.programme.names import PROVINCES, class_name
 from survey.programme.reference import ReferenceError
 
 # Every inconsistency of annex 2 as extracted to text, found by adding up its rows and columns
@@ -214,3 +214,36 @@ def test_workbook_without_annex_tables_is_refused(tmp_path: Path) -> None:
 def test_unknown_year_is_refused() -> None:
     with pytest.raises(ReferenceError, match="没有 1999 年的内置数据"):
         bundled_source(1999)
+
+
+def test_classes_are_named_by_project_and_base(programme_db: Database) -> None:
+    # Expected names written out from annex 1 of the notice (project name and base by hand).
+    with programme_db.read() as session:
+        names = dict(
+            session.execute(
+                select(Project.seq, TrainingClass.name).join(
+                    TrainingClass, TrainingClass.project_id == Project.id
+                )
+            ).all()
+        )
+    assert len(names) == 16
+    assert names[1] == "集成电路领域领军教师班（山东理工大学）"
+    assert names[2] == "集成电路领域领军教师班（上海电子信息职业技术学院）"
+    assert names[14] == "铁道运输领域领军教师班（北京交通大学）"
+    assert len(set(names.values())) == 16
+
+
+@pytest.mark.parametrize(
+    ("project", "base", "expected"),
+    [
+        (
+            "中职专业带头人能力提升培训项目",
+            "北京师范大学",
+            "中职专业带头人能力提升班（北京师范大学）",
+        ),
+        ("双师型教师研修项目", "同济大学", "双师型教师研修班（同济大学）"),
+        ("项目", "同济大学", "项目班（同济大学）"),
+    ],
+)
+def test_a_class_name_drops_the_project_ending(project: str, base: str, expected: str) -> None:
+    assert class_name(project, base) == expected

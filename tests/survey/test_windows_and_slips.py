@@ -69,7 +69,7 @@ def test_open_extend_close_through_the_cli(programme_db: Database, tmp_path: Pat
     assert "截止时间已改为 2099-09-01 12:00" in extended.stdout
     listing = cli(programme_db, tmp_path, "class", "list")
     assert "开放中" in listing.stdout
-    assert "已提交 0/3（0%）" in listing.stdout
+    assert "回答 0 / 邀请 3 人（回答率 0%）" in listing.stdout
 
     closed = cli(programme_db, tmp_path, "class", "close", "5")
     assert closed.returncode == 0, closed.stderr

@@ -46,7 +46,7 @@ class BaseController(Controller):
         return page(
             principal,
             "staff/base_home.html",
-            f"{base.name}：回收情况",
+            f"{base.name}：回答情况",
             active=f"/staff/bases/{base_id}",
             base=base,
             programme=programme,
@@ -74,7 +74,7 @@ class BaseController(Controller):
         return page(
             principal,
             "staff/class.html",
-            f"{row.project_seq}. {row.name}",
+            f"{row.label}",
             active=principal.home if not principal.is_ministry else "/staff/overview",
             row=row,
             provinces=provinces,

@@ -68,7 +68,7 @@ def _slips_page(
     return page(
         principal,
         "staff/slips.html",
-        f"{heading}：{row.project_seq}. {row.name}",
+        f"{heading}：{row.label}",
         row=row,
         slips=[(slip, qr_svg(slip.link)) for slip in slips],
         public_url=public_url,

@@ -42,7 +42,7 @@ class ProvinceController(Controller):
         return page(
             principal,
             "staff/province.html",
-            f"{province.name}学员：回收情况",
+            f"{province.name}学员：回答情况",
             active=f"/staff/provinces/{province_id}",
             province=province,
             programme=programme,

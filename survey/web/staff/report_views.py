@@ -6,7 +6,6 @@ Nothing is computed here beyond formatting; every figure, interval and suppressi
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 from reporting.model import BaseRow, GroupReport, Report
@@ -212,12 +211,6 @@ def group_view(report: Report, group: GroupReport) -> GroupView:
         practical=practical,
         comments=group.comments,
     )
-
-
-def svg_data_uri(svg: str) -> str:
-    """An SVG chart as a ``data:`` URI for an ``<img>``: allowed by the CSP (img-src data:),
-    and each chart keeps its own ids instead of clashing with the page's."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from survey.timezone import now
 from survey.web.staff.auth import staff_dependencies
 from survey.web.staff.downloads import XLSX, attachment
 from survey.web.staff.pages import PathId, current_programme, page, visible_base, visible_class
-from survey.web.staff.report_views import comparison_rows, group_view, svg_data_uri
+from survey.web.staff.report_views import comparison_rows, group_view
 from survey.web.state import state_db, state_settings
 
 
@@ -59,7 +59,7 @@ def _report_sheet(
             continue
         view = group_view(report, group)
         row = next((r for r in comparison_rows(report) if r.name == base.name), None)
-        chart = "" if view.withheld else svg_data_uri(dimension_profile_svg(report, base.name))
+        chart = "" if view.withheld else dimension_profile_svg(report, base.name)
         sections.append({"label": QUESTIONNAIRES[key], "view": view, "row": row, "chart": chart})
     classes = [
         row for row in class_rows(session, programme_id, base_id=base.id) if row.state == "closed"
@@ -85,6 +85,7 @@ def _report_page(
         active=active,
         programme=programme,
         sheets=sheets,
+        captions=CHART_CAPTIONS,
         k=state_settings(request.app.state).report_k,
     )
 
@@ -120,7 +121,7 @@ class ResultsController(Controller):
         return page(
             principal,
             "staff/results_class.html",
-            f"评价结果：{row.project_seq}. {row.name}",
+            f"评价结果：{row.label}",
             row=row,
             sections=sections,
             comments=comments,
@@ -143,7 +144,7 @@ class ResultsController(Controller):
         for key, report in _reports(request, programme_id).items():
             group = report.base(base.name) if report else None
             if report is not None and group is not None:
-                chart = svg_data_uri(dimension_profile_svg(report, base.name))
+                chart = dimension_profile_svg(report, base.name)
                 sections.append((QUESTIONNAIRES[key], group_view(report, group), chart))
         return page(
             principal,
@@ -152,6 +153,7 @@ class ResultsController(Controller):
             active=f"/staff/bases/{base_id}" if not principal.is_ministry else "/staff/results",
             base=base,
             sections=sections,
+            captions=CHART_CAPTIONS,
             k=state_settings(request.app.state).report_k,
         )
 

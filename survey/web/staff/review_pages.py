@@ -62,7 +62,7 @@ class ReviewController(Controller):
         return page(
             principal,
             "staff/review_class.html",
-            f"文字意见审核：{row.project_seq}. {row.name}",
+            f"文字意见审核：{row.label}",
             active="/staff/review",
             row=row,
             state=state,
