@@ -7,6 +7,7 @@ from functools import cached_property
 import click
 
 from survey.db.engine import Database
+from survey.db.migrate import current_revision, head_revision
 from survey.errors import UserError
 from survey.settings import Settings, SettingsError
 from survey.timezone import now, today_local
@@ -28,11 +29,8 @@ class AppContext:
     @cached_property
     def db(self) -> Database:
         """The database, refusing to work on one that is not at the newest migration."""
-        # Imported on first use: Alembic costs a quick command a noticeable part of its start.
-        from survey.db.migrate import current_revision, head_revision
-
         database = self.raw_db
-        if current_revision(database) != head_revision(database):
+        if current_revision(database) != head_revision():
             raise UserError("数据库尚未迁移到最新版本，请先运行 `survey db upgrade`")
         self._close_expired(database)
         return database
