@@ -8,6 +8,7 @@ import click
 
 from survey.db.engine import Database
 from survey.db.migrate import current_revision, head_revision
+from survey.deadlines import due_classes
 from survey.errors import UserError
 from survey.settings import Settings, SettingsError
 from survey.timezone import now, today_local
@@ -38,12 +39,16 @@ class AppContext:
     def _close_expired(self, database: Database) -> None:
         # A class whose deadline has passed closes at the next CLI call too, not only at the
         # next web request. Releasing needs the secret; without one there is nothing to do.
-        from survey.windows import close_expired
-
         try:
             secret = self.settings.secret_key()
         except SettingsError:
             return
+        with database.read() as session:
+            if not due_classes(session, now()):
+                return
+        # Imported only when a class is due: closing loads the release machinery.
+        from survey.windows import close_expired
+
         k = self.settings.report_k
         for closed in close_expired(database, secret, now(), today_local(), k=k):
             click.echo(f"{closed.name} 已到截止时间，已自动关闭：{closed.summary(k)}")
