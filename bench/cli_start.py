@@ -61,7 +61,9 @@ def main() -> None:
         }
         for setup in (("db", "upgrade"), ("programme", "load", "2024")):
             subprocess.run([str(SURVEY), *setup], env=env, check=True, capture_output=True)
-        print(f"survey start-up, {options.runs} runs each (seconds, wall time)")
+        # Other jobs on the machine slow every run: the figures go with the load they met.
+        load = os.getloadavg()[0]
+        print(f"survey start-up, {options.runs} runs each (seconds, wall time; load {load:.1f})")
         for args in COMMANDS:
             _run(args, env)  # warm the page cache and the bytecode
             times = sorted(_run(args, env) for _ in range(options.runs))

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from anonymity.release import ReleaseResult, release_class
 from questionnaires.scoring import scoring_rules
 from survey.db.engine import Database
+from survey.deadlines import due_classes
 from survey.errors import UserError
 from survey.instruments.store import bind_instruments, class_definitions, class_plan
 from survey.programme.models import TrainingClass
@@ -138,15 +138,7 @@ def close_expired(
 ) -> list[Closed]:
     """Close every open class whose deadline has passed, each audited in its release."""
     with db.read() as session:
-        due = list(
-            session.scalars(
-                select(TrainingClass.id).where(
-                    TrainingClass.state == "open",
-                    TrainingClass.closes_at.is_not(None),
-                    TrainingClass.closes_at <= now,
-                )
-            )
-        )
+        due = due_classes(session, now)
 
     def audited(session: Session, closed: Closed) -> None:
         summary = f"{closed.name}：截止时间已到，自动关闭，{closed.summary(k)}"

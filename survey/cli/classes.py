@@ -1,4 +1,8 @@
-"""``survey class``: survey windows per training class."""
+"""``survey class``: survey windows per training class.
+
+``class list`` is the quick look an operator runs most: the services that open, close and
+print (the release machinery, credentials, audit) load inside the commands that use them.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,6 @@ from survey.cli.context import AppContext
 from survey.errors import UserError
 from survey.programme.models import Project, TrainingClass
 from survey.programme.selection import select_programme
-from survey.services.credentials import set_base_slips
-from survey.services.windows import close_classes, open_classes
-from survey.staff.audit import cli_actor
 from survey.staff.rates import class_rows
 from survey.timezone import format_local, now, parse_local, today_local
 
@@ -77,6 +78,9 @@ def class_open(
     app: AppContext, project: int | None, all_: bool, until: str | None, year: int | None
 ) -> None:
     """开放项目 PROJECT（附件1 序号）或全部项目的问卷；已开放的可用 --until 延长。"""
+    from survey.services.windows import open_classes
+    from survey.staff.audit import cli_actor
+
     target = _target(project, all_)
     deadline = parse_local(until) if until else None
     with app.db.read() as session:
@@ -97,6 +101,9 @@ def class_open(
 @click.pass_obj
 def class_close(app: AppContext, project: int | None, all_: bool, year: int | None) -> None:
     """关闭项目 PROJECT 或全部项目的问卷，并把答卷打乱顺序后发布为匿名结果。"""
+    from survey.services.windows import close_classes
+    from survey.staff.audit import cli_actor
+
     target = _target(project, all_)
     with app.db.read() as session:
         ids = [c.id for c in classes_of(session, target, year) if c.state != "closed"]
@@ -118,6 +125,9 @@ def class_paper(app: AppContext, project: int, off: bool, year: int | None) -> N
 
     一经允许，本班结果将永久注明“承训基地发放纸条”。
     """
+    from survey.services.credentials import set_base_slips
+    from survey.staff.audit import cli_actor
+
     with app.db.read() as session:
         ids = [c.id for c in classes_of(session, project, year)]
     for class_id in ids:

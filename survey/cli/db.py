@@ -32,6 +32,6 @@ def db_upgrade(app: AppContext) -> None:
 def db_status(app: AppContext) -> None:
     """显示数据库当前版本与代码中的最新版本。"""
     database = app.raw_db
-    current, head = current_revision(database), head_revision(database)
+    current, head = current_revision(database), head_revision()
     state = "最新" if current == head else "需要运行 survey db upgrade"
     click.echo(f"当前版本：{current or '空库'}；最新版本：{head}（{state}）")

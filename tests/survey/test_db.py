@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -12,12 +13,20 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from survey.db.engine import Database
-from survey.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from survey.db.migrate import (
+    MIGRATIONS,
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from survey.db.models import Model
 from survey.programme.loader import bundled_source, load_programme
+from tests.cli import run_cli
 
 
 def test_sqlite_connections_are_durable_and_strict(tmp_path: Path) -> None:
@@ -90,7 +99,7 @@ def test_reads_do_not_block_on_a_writer(tmp_path: Path) -> None:
 
 def test_migrations_match_the_models(any_db: Database) -> None:
     """`alembic upgrade head` builds exactly the schema the models declare, on both backends."""
-    assert current_revision(any_db) == head_revision(any_db)
+    assert current_revision(any_db) == head_revision()
     with any_db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Model.metadata) == []
@@ -101,7 +110,50 @@ def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
     assert current_revision(database) is None
     upgrade(database)
     upgrade(database)
-    assert current_revision(database) == head_revision(database)
+    assert current_revision(database) == head_revision()
+
+
+def _alembic_head(migrations: Path) -> str | None:
+    return ScriptDirectory(str(migrations)).get_current_head()
+
+
+def test_the_head_read_from_the_files_is_alembics(tmp_path: Path) -> None:
+    """The version check reads the revision files without Alembic; it must find Alembic's head,
+    also after a new revision (in the annotated style of newer templates) and a merge."""
+    assert head_revision() == _alembic_head(MIGRATIONS)
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    versions = migrations / "versions"
+    parent = head_revision()
+    for revision, down in [("a1", parent), ("b1", parent), ("c1", ("a1", "b1")), ("d1", "c1")]:
+        (versions / f"{revision}_x.py").write_text(
+            f"revision: str = {revision!r}\ndown_revision: str | tuple[str, ...] = {down!r}\n"
+            "def upgrade() -> None: ...\n",
+            encoding="utf-8",
+        )
+        if revision == "b1":  # two heads until the merge: both refuse to name one
+            with pytest.raises(RuntimeError, match="one head"):
+                head_revision(migrations)
+        else:
+            assert head_revision(migrations) == _alembic_head(migrations) == revision
+
+
+def test_a_database_behind_the_code_is_refused(any_db: Database) -> None:
+    """An older revision reads as Alembic reads it, and commands refuse to run on it."""
+    old = "0004"
+    with any_db.write_connection() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :old"), {"old": old})
+    with any_db.engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == old
+    assert current_revision(any_db) == old
+    env = {"SURVEY_DATABASE_URL": any_db.engine.url.render_as_string(hide_password=False)}
+    refused = run_cli(["class", "list"], env)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "错误：数据库尚未迁移到最新版本，请先运行 `survey db upgrade`"
+    status = run_cli(["db", "status"], env)
+    assert status.stdout.strip() == (
+        f"当前版本：{old}；最新版本：{head_revision()}（需要运行 survey db upgrade）"
+    )
 
 
 def test_postgres_urls_use_psycopg3() -> None:
