@@ -12,8 +12,9 @@ import pytest
 from survey.timezone import today_local
 from survey.windows import close_class
 from tests.browser.conftest import LiveServer
-from tests.browser.test_staff_browser import assert_accessible, log_in, served
-from tests.staff.builders import submit_for
+from tests.browser.staff_pages import log_in
+from tests.browser.test_staff_browser import assert_accessible, served
+from tests.staff.builders import PASSWORD, submit_for
 from tests.staff.conftest import StaffWorld
 
 __all__ = ["served"]
@@ -47,7 +48,7 @@ def test_comparison_charts_inline_labelled_and_inside(
     page = context.new_page()
     messages: list[str] = []
     page.on("console", lambda message: messages.append(message.text))
-    log_in(page, server, "ministry")
+    log_in(page, server.url, "ministry", PASSWORD)
     page.goto(server.url + "/staff/results")
     charts = page.locator("figure svg")
     assert charts.count() == 6

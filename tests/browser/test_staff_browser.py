@@ -1,6 +1,7 @@
 """Staff pages in headless Chromium: a base logs in, watches its response rate change when a
-trainee submits and asks for a reminder; the ministry prints slips; axe-core finds no serious
-or critical problem on any staff page."""
+trainee submits and asks for a reminder; the ministry prints slips; and every page of the shared
+list (tests/browser/staff_pages.py, the same one docs/screenshots.py photographs) passes axe-core
+and keeps the layout rules on a 375 px phone."""
 
 from __future__ import annotations
 
@@ -15,10 +16,21 @@ import pytest
 from survey.db.engine import Database
 from survey.flow import Flow
 from survey.instruments.store import class_definitions, class_plan
+from survey.settings import Settings
 from survey.slips.issue import issue_slips
 from survey.timezone import today_local
+from survey.web.app import create_app
 from survey.windows import close_class
 from tests.browser.conftest import LiveServer, axe_violations
+from tests.browser.staff_pages import (
+    NOT_PAGES,
+    PAGES,
+    Cast,
+    log_in,
+    shot_name,
+    unlisted_routes,
+    walk,
+)
 from tests.helpers import answer_through_http, first_choice
 from tests.staff.builders import PASSWORD, submit_for
 from tests.staff.conftest import StaffWorld, make_world
@@ -32,13 +44,6 @@ def served(programme_db: Database, tmp_path: Path) -> Iterator[tuple[StaffWorld,
     world = make_world(programme_db, tmp_path)
     with LiveServer(programme_db, tmp_path) as server:
         yield world, server
-
-
-def log_in(page: Any, server: LiveServer, name: str) -> None:
-    page.goto(server.url + "/staff/login")
-    page.get_by_label("账号").fill(name)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def assert_accessible(page: Any) -> None:
@@ -58,7 +63,7 @@ def test_a_base_watches_its_rate_and_asks_for_a_reminder(
     page = context.new_page()
     page.goto(server.url + "/staff/login")
     assert_accessible(page)
-    log_in(page, server, "base-a")
+    log_in(page, server.url, "base-a", PASSWORD)
     assert urlparse(page.url).path == f"/staff/bases/{world.base_a}"
     assert page.locator("#base-rate").inner_text() == "0%"
     assert_accessible(page)
@@ -92,7 +97,7 @@ def test_a_base_watches_its_rate_and_asks_for_a_reminder(
     # The ministry prints the slips: the links the trainees already hold.
     context = chromium.new_context(**DESKTOP)
     page = context.new_page()
-    log_in(page, server, "ministry")
+    log_in(page, server.url, "ministry", PASSWORD)
     page.goto(server.url + f"/staff/classes/{world.class_a}")
     page.get_by_role("link", name="打印问卷纸条").click()
     assert_accessible(page)
@@ -116,96 +121,85 @@ def test_a_base_watches_its_rate_and_asks_for_a_reminder(
     context.close()
 
 
-@pytest.mark.browser
-def test_every_staff_page_passes_axe(
-    served: tuple[StaffWorld, LiveServer],
-    chromium: Any,
-) -> None:
+@pytest.fixture
+def staff_site(served: tuple[StaffWorld, LiveServer]) -> tuple[LiveServer, Cast]:
+    """The world with class B answered and closed (base B's results) and five of class A's
+    trainees answered, as the cast of the shared page list."""
     world, server = served
     submit_for(world.db, world.secret, world.class_b, world.trainees_b)
     submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
     close_class(world.db, world.secret, world.class_b, today_local(), k=5)
-    pages = {
-        "ministry": [
-            "/staff/overview",
-            "/staff/windows",
-            "/staff/windows/close",
-            "/staff/roster",
-            "/staff/roster/summary",
-            "/staff/review",
-            f"/staff/review/{world.class_b}",
-            "/staff/results",
-            "/staff/audit",
-            f"/staff/classes/{world.class_a}",
-            f"/staff/classes/{world.class_a}/close",
-            f"/staff/classes/{world.class_a}/slips?format=csv",
-            f"/staff/classes/{world.class_a}/reissue",
-            f"/staff/classes/{world.class_a}/reminders",
-            "/staff/reminders",
-            f"/staff/bases/{world.base_b}/results",
-        ],
-        "base-a": [
-            f"/staff/classes/{world.class_a}",
-            f"/staff/bases/{world.base_b}",  # another base's page: the 403 page
-        ],
-        "base-b": [
-            f"/staff/classes/{world.class_b}",
-            f"/staff/classes/{world.class_b}/results",
-        ],
-        "province-a": [
-            f"/staff/provinces/{world.province_a}",
-            f"/staff/classes/{world.class_a}/slips?format=html",
-            "/staff/reminders",
-        ],
-    }
-    for user, paths in pages.items():
-        context = chromium.new_context(**DESKTOP)
-        page = context.new_page()
-        log_in(page, server, user)
-        for path in paths:
-            page.goto(server.url + path)
-            assert_accessible(page)
-        context.close()
+    cast = Cast(
+        accounts={
+            "open-base": "base-a",
+            "closed-base": "base-b",
+            "province": "province-a",
+            "ministry": "ministry",
+        },
+        password=PASSWORD,
+        ids={
+            "open_class": world.class_a,
+            "closed_class": world.class_b,
+            "open_base": world.base_a,
+            "closed_base": world.base_b,
+            "province": world.province_a,
+        },
+    )
+    return server, cast
 
 
-#: How a page overflows a 375 px phone: the page itself, and text cells squeezed to under three
-#: characters a line (school names one character per line).
+def test_every_staff_route_has_a_page_in_the_shared_list(tmp_path: Path) -> None:
+    """A new staff route fails here until tests/browser/staff_pages.py shows it (and so the
+    screenshots and the browser checks cover it) or says why it is no page."""
+    app = create_app(Settings.from_env({"SURVEY_DATA_DIR": str(tmp_path), "SURVEY_DEV": "1"}))
+    assert not unlisted_routes(app.routes)
+    served = {(m, r.path) for r in app.routes for m in r.methods}
+    assert set(NOT_PAGES) <= served, f"NOT_PAGES names routes gone: {set(NOT_PAGES) - served}"
+    names = [shot_name(page, who, "phone") for page in PAGES for who in page.who]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.browser
+def test_every_staff_page_passes_axe(staff_site: tuple[LiveServer, Cast], chromium: Any) -> None:
+    server, cast = staff_site
+    for entry, who, page, status in walk(chromium, server.url, cast, DESKTOP["viewport"]):
+        assert status == entry.status, f"{entry.name} as {who}: {status}"
+        assert_accessible(page)
+
+
+#: The layout rules on a 375 px phone: the page itself never scrolls sideways; a table scrolls
+#: inside itself with its first column pinned; a text cell keeps three characters a line (not
+#: school names one character per line); and a staff page has its navigation and logout.
 PHONE_CHECK = """() => {
   const width = document.documentElement.clientWidth;
   const size = parseFloat(getComputedStyle(document.body).fontSize);
+  const tables = [...document.querySelectorAll('main table')];
+  const label = t => (t.caption || t.rows[0] || t).textContent.trim().slice(0, 20);
   const cells = document.querySelectorAll('main table td:not(.num), main table th:not(.num)');
   const squeezed = [...cells]
     .filter(c => c.textContent.trim().length > 3 && c.getBoundingClientRect().width < 3 * size)
     .map(c => c.textContent.trim());
-  return {page: document.documentElement.scrollWidth - width, squeezed: squeezed};
+  const unscrolled = tables
+    .filter(t => !['auto', 'scroll'].includes(getComputedStyle(t).overflowX)).map(label);
+  const unpinned = tables
+    .filter(t => [...t.rows].some(r => r.cells.length > 1
+      && getComputedStyle(r.cells[0]).position !== 'sticky')).map(label);
+  const nav = document.querySelector('nav.staff-nav');
+  const logout = nav && [...nav.querySelectorAll('button')].some(b => b.textContent === '退出登录');
+  return {page: document.documentElement.scrollWidth - width, squeezed, unscrolled, unpinned,
+          nav: Boolean(nav && nav.querySelector('a') && logout)};
 }"""
 
 
 @pytest.mark.browser
-def test_staff_pages_fit_a_phone(
-    served: tuple[StaffWorld, LiveServer],
-    chromium: Any,
-) -> None:
-    world, server = served
-    submit_for(world.db, world.secret, world.class_a, world.trainees_a[:5])
-    pages = {
-        "ministry": [
-            "/staff/overview",
-            "/staff/windows",
-            "/staff/roster/summary",
-            "/staff/audit",
-            f"/staff/classes/{world.class_a}",
-        ],
-        "base-a": [f"/staff/bases/{world.base_a}"],
-        "province-a": [f"/staff/provinces/{world.province_a}"],
-    }
-    for user, paths in pages.items():
-        context = chromium.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
-        page = context.new_page()
-        log_in(page, server, user)
-        for path in paths:
-            page.goto(server.url + path)
-            found = page.evaluate(PHONE_CHECK)
-            assert found["page"] <= 0, f"{path} is {found['page']} px wider than the phone"
-            assert not found["squeezed"], f"{path}: squeezed cells {found['squeezed'][:3]}"
-        context.close()
+def test_staff_pages_fit_a_phone(staff_site: tuple[LiveServer, Cast], chromium: Any) -> None:
+    server, cast = staff_site
+    for entry, who, page, status in walk(chromium, server.url, cast, {"width": 375, "height": 800}):
+        where = f"{entry.name} as {who}"
+        assert status == entry.status, f"{where}: {status}"
+        found = page.evaluate(PHONE_CHECK)
+        assert found["page"] <= 0, f"{where} is {found['page']} px wider than the phone"
+        assert not found["squeezed"], f"{where}: squeezed cells {found['squeezed'][:3]}"
+        assert not found["unscrolled"], f"{where}: tables that widen the page {found['unscrolled']}"
+        assert not found["unpinned"], f"{where}: first column not pinned {found['unpinned']}"
+        assert found["nav"] == entry.navigation, f"{where}: navigation and logout"
