@@ -80,7 +80,7 @@ def test_the_base_results_chart_is_inline_captioned_and_fits_a_phone(
     page = context.new_page()
     messages: list[str] = []
     page.on("console", lambda message: messages.append(message.text))
-    log_in(page, server, "base-b")
+    log_in(page, server.url, "base-b", PASSWORD)
     page.goto(server.url + f"/staff/bases/{world.base_b}/results")
     assert page.locator("figure img").count() == 0
     charts = page.locator("figure svg")

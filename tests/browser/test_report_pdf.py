@@ -18,8 +18,9 @@ import pytest
 from survey.timezone import today_local
 from survey.windows import close_class
 from tests.browser.conftest import LiveServer
-from tests.browser.test_staff_browser import DESKTOP, assert_accessible, log_in, served
-from tests.staff.builders import submit_for
+from tests.browser.staff_pages import log_in
+from tests.browser.test_staff_browser import DESKTOP, assert_accessible, served
+from tests.staff.builders import PASSWORD, submit_for
 from tests.staff.conftest import StaffWorld
 
 __all__ = ["served"]
@@ -127,7 +128,7 @@ def test_the_base_report_prints_whole_blocks_on_at_most_two_a4_pages_per_base(
         close_class(world.db, world.secret, class_id, today_local(), k=5)
     context = chromium.new_context(**DESKTOP)
     page = context.new_page()
-    log_in(page, server, "base-b")
+    log_in(page, server.url, "base-b", PASSWORD)
     page.goto(server.url + f"/staff/bases/{world.base_b}/report")
     assert "满意率（主要指标）" in page.content()
     assert "漏斗图位置" in page.content()
@@ -144,7 +145,7 @@ def test_the_base_report_prints_whole_blocks_on_at_most_two_a4_pages_per_base(
 
     context = chromium.new_context(**DESKTOP)
     page = context.new_page()
-    log_in(page, server, "ministry")
+    log_in(page, server.url, "ministry", PASSWORD)
     page.goto(server.url + "/staff/results/report")
     pages, blocks = printed(page, tmp_path)
     sheets = [_squeeze(first) for kind, first, _ in blocks if kind == "sheet"]
