@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -87,6 +88,22 @@ def test_open_extend_and_close_one_class(world: StaffWorld) -> None:
         ]
     target = f"class:{pending}"
     assert actions == [("class_open", target), ("class_extend", target), ("class_close", target)]
+
+
+def test_the_deadline_field_shows_the_deadline_in_force(world: StaffWorld) -> None:
+    """Pressing 修改截止时间 without typing keeps the deadline; it used to clear it."""
+    pending, _ = class_of(world.db, 3)
+    page = f"/staff/classes/{pending}"
+    until = local(timedelta(days=3))
+    with world.client("ministry") as client:
+        post_form(client, page, f"/staff/classes/{pending}/open", {"until": until})
+        (shown,) = re.findall(r'name="until" value="([^"]*)"', client.get(page).text)
+        assert shown == until
+        again = post_form(client, page, f"/staff/classes/{pending}/open", {"until": shown})
+        assert f"截止时间已改为 {until.replace('T', ' ')}" in again.text
+    with world.db.read() as session:
+        closes_at = session.get(TrainingClass, pending).closes_at  # type: ignore[union-attr]
+    assert closes_at is not None
 
 
 def test_open_and_close_all(world: StaffWorld) -> None:

@@ -36,6 +36,15 @@ def local_time(moment: datetime | None) -> str:
     return format_local(moment)
 
 
+def local_input(moment: datetime | None) -> str:
+    """A stored UTC time as a ``datetime-local`` field's value, "2024-08-30T18:00"; None → "".
+
+    The deadline field shows the deadline in force, so that changing something else on the
+    form, or pressing its button by mistake, does not clear it.
+    """
+    return "" if moment is None else format_local(moment).replace(" ", "T")
+
+
 STATE_LABELS = {"pending": "未开放", "open": "开放中", "closed": "已关闭"}
 
 
@@ -51,4 +60,5 @@ def register_filters(engine: Any) -> None:
     filters["number"] = number
     filters["bar_class"] = bar_class
     filters["local_time"] = local_time
+    filters["local_input"] = local_input
     filters["state_label"] = state_label
