@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response
@@ -17,7 +19,7 @@ from anonymity.errors import RetryLaterError
 from survey.web.incidents import report_incident
 from survey.web.strict_text import MALFORMED_TEXT, MalformedTextError
 
-_MESSAGES = {
+MESSAGES = {
     400: ("请求有误", "提交的内容无法识别，请返回上一页重试。"),
     403: ("没有权限", "您没有查看此页面的权限。"),
     404: ("页面不存在", "请检查链接是否完整；如果是从短信或二维码打开的，请重新打开原链接。"),
@@ -69,11 +71,30 @@ def status_of(exc: Exception) -> int:
     return HTTP_500_INTERNAL_SERVER_ERROR
 
 
-def http_exception_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Render HTTP errors (and unexpected ones) as Chinese pages, without details."""
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """What an error page says: its status, title, message and the incident id of a crash."""
+
+    status: int
+    title: str
+    message: str
+    incident: str | None = None
+
+
+def error_answer(exc: Exception, overrides: Mapping[int, tuple[str, str]] = {}) -> ErrorAnswer:
+    """What to tell a person about ``exc``, without details; a crash is reported as an incident.
+
+    ``overrides`` replaces the words of some statuses (the staff side words a 404 for staff).
+    """
     status = status_of(exc)
     incident = report_incident(exc) if status == HTTP_500_INTERNAL_SERVER_ERROR else None
-    title, message = _MESSAGES.get(status, ("出错了", "请稍后再试。"))
+    title, message = overrides.get(status) or MESSAGES.get(status, ("出错了", "请稍后再试。"))
     if is_malformed_text(exc):
         message = MALFORMED_TEXT
-    return error_page(title, message, status, incident=incident)
+    return ErrorAnswer(status, title, message, incident)
+
+
+def http_exception_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Render HTTP errors (and unexpected ones) as Chinese pages, without details."""
+    answer = error_answer(exc)
+    return error_page(answer.title, answer.message, answer.status, incident=answer.incident)

@@ -37,6 +37,15 @@ def once_per_request(request: Request[Any, Any, Any], find: Callable[[], T]) -> 
     return state[_CACHED]  # type: ignore[no-any-return]
 
 
+def known_principal(request: Request[Any, Any, Any]) -> Any | None:
+    """The account this request was already found to have, or None when nobody asked yet.
+
+    For an error page: it never looks the session up again (an error answer must not wait on
+    the database).
+    """
+    return request.scope.get("state", {}).get(_CACHED)
+
+
 def login_first_middleware(app: ASGIApp) -> ASGIApp:
     """Run the route's ``principal`` provider before anything reads the request body."""
 

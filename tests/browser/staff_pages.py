@@ -85,7 +85,8 @@ class StaffPage:
     #: The route the form posts to, as the app spells it (for :func:`unlisted_routes`).
     posts: str = ""
     status: int = 200
-    #: The staff navigation and logout; not on the login page nor on error pages.
+    #: The staff navigation and logout: on every page of a logged-in account, error pages
+    #: included; not on the login page nor on an address that is no staff page at all.
     navigation: bool = True
 
 
@@ -171,18 +172,15 @@ PAGES: tuple[StaffPage, ...] = (
         "/staff/bases/{closed_base}",
         ("open-base",),
         status=403,
-        navigation=False,
     ),
     StaffPage(
         "error-not-yet",
         "/staff/classes/{open_class}/results",
         ("open-base",),
         status=409,
-        navigation=False,
     ),
-    StaffPage(
-        "error-not-found", "/staff/classes/999999", ("ministry",), status=404, navigation=False
-    ),
+    StaffPage("error-not-found", "/staff/classes/999999", ("ministry",), status=404),
+    StaffPage("error-no-page", "/staff/no-such-page", ("ministry",), status=404, navigation=False),
 )
 
 #: Staff routes that show no page of their own, and why.
