@@ -18,6 +18,8 @@ and refilled with:
 * ``workbook-<n>.png``: the pages of ``survey report --format xlsx`` as LibreOffice prints them.
 
 It refuses to start while the app has a staff route the page list neither shows nor explains.
+Where ``pngquant`` (Debian's package) is installed, the PNGs are then reduced to 256 colours,
+which keeps text sharp and the folder about a third of its size; without it they stay as taken.
 """
 
 from __future__ import annotations
@@ -219,6 +221,30 @@ def _workbook(data_dir: str, port: int, folder: Path, soffice: str, pdftoppm: st
     _png_pages(pdftoppm, folder / "workbook.pdf", "workbook")
 
 
+def _reduce(shots: list[Path]) -> None:
+    """Reduce ``shots`` to 256 colours in place with pngquant, if it is installed."""
+    pngquant = shutil.which("pngquant")
+    if pngquant is None or not shots:
+        return
+    # --skip-if-larger keeps a file whose reduction would not pay (status 98/99: not an error).
+    done = subprocess.run(  # noqa: S603 - a tool of the machine, fixed arguments
+        [
+            pngquant,
+            "--force",
+            "--ext",
+            ".png",
+            "--quality",
+            "70-95",
+            "--skip-if-larger",
+            "--strip",
+            *map(str, shots),
+        ],
+        check=False,
+    )
+    if done.returncode not in (0, 98, 99):
+        print(f"pngquant 失败（状态 {done.returncode}），截图未压缩", file=sys.stderr)
+
+
 def _missing_tools(pdftoppm: str | None, soffice: str | None) -> list[str]:
     """One line per missing tool, in Chinese and English."""
     lines = []
@@ -285,6 +311,7 @@ def main() -> None:
             server.terminate()
             server.wait(10)
     shots = sorted(OUT.glob("*.png"))
+    _reduce(shots)
     total = sum(f.stat().st_size for f in shots)
     print(f"{len(shots)} 张截图，共 {total // 1024} KB，在 {OUT}")
 
