@@ -94,6 +94,9 @@ _HIDDEN_FONT = Font(italic=True, color="7F7F7F")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTRE = Alignment(horizontal="center")
+# Text left of which a figure stands flush right: without an indent the two run together.
+_INDENTED = Alignment(horizontal="left", indent=1)
+_WRAP_INDENTED = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
 
 #: The first hidden column of the overview's chart data, right of its 30 columns.
 _OVERVIEW_DATA = 33
@@ -655,7 +658,7 @@ def _reliability_sheet(sheet: Worksheet, report: Report) -> None:
             writer.put(3, reliability.alpha, COEFFICIENT)
             writer.put(4, reliability.low, COEFFICIENT)
             writer.put(5, reliability.high, COEFFICIENT)
-        writer.put(6, figures.reliability_note, alignment=_WRAP)
+        writer.put(6, figures.reliability_note, alignment=_WRAP_INDENTED)
         writer.next()
     _widths(sheet, [20, 10, 8, 8, 8, 80])
 
@@ -712,7 +715,7 @@ def _tests_sheet(sheet: Worksheet, report: Report) -> None:
         writer.put(3, pair.difference, RATE)
         writer.put(4, pair.pvalue, _p_format(pair.pvalue))
         writer.put(5, pair.p_holm, _p_format(pair.p_holm))
-        writer.put(6, "是" if pair.p_holm < 0.05 else "否")
+        writer.put(6, "是" if pair.p_holm < 0.05 else "否", alignment=_CENTRE)
         writer.next()
     _widths(sheet, [24, 24, 14, 11, 14, 8, 9])
 
@@ -762,7 +765,7 @@ def _funnel_block(
         writer.put(6, point.limits.upper95, RATE)
         writer.put(7, point.limits.lower998, RATE)
         writer.put(8, point.limits.upper998, RATE)
-        writer.put(9, ZONE_LABELS[point.zone])
+        writer.put(9, ZONE_LABELS[point.zone], alignment=_INDENTED)
         writer.next()
     last_point = writer.row - 1
     _widths(sheet, [24, 9, 9, 9, 9, 9, 10, 10, 16])
