@@ -1,6 +1,7 @@
 """The ministry's Excel workbook (openpyxl): an overview comparing the bases on the primary
 indicator (满意率, shrunken estimate, rank interval, funnel zone) and response rate, the tests, the
 funnel plots with φ and τ, the rank intervals, and one sheet per base, with native Excel charts.
+Readers see questions by their text and dimensions by their label, never an item id.
 
 Withheld figures show "不予显示" on a grey background with the reason as a cell comment, so the
 sheet never shows a blank that could be read as zero. Chart data are the shown figures only.
@@ -14,7 +15,11 @@ Holm's adjustment and says that the complete table is in the JSON export.
 Every sheet prints on landscape A4, fitted to the page width. Each block (a table, or a chart)
 starts on a new page and each chart reserves the rows it covers, so that no chart and no table
 that fits on a page is cut across pages; a sheet whose main table runs over pages repeats its
-header row. The data behind the charts sit in hidden columns (the charts plot hidden cells).
+header row. A base sheet's items come last, on pages of their own: print titles repeat a header
+on every page from its own on, so no other block may follow it; those pages are broken at a
+fixed scale from the rows' heights, which are set from their wrapped text (neither Excel nor
+LibreOffice grows a row for text written by openpyxl). The data behind the charts sit in hidden
+columns (the charts plot hidden cells).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.inert import inert
 from reporting.model import BaseRow, GroupReport, Report
+from reporting.report import PROGRAMME_ONLY_NOTE
 from reporting.stats.descriptive import MeanEstimate
 from reporting.stats.funnel import Funnel
 from reporting.stats.proportions import Proportion
@@ -66,6 +72,7 @@ __all__ = [
 OVERVIEW_SHEET = "基地总览"
 NOTES_SHEET = "说明"
 DIMENSIONS_SHEET = "维度得分"
+RELIABILITY_SHEET = "维度信度"
 TESTS_SHEET = "差异检验"
 FUNNEL_SHEET = "漏斗图"
 RANKS_SHEET = "排名区间"
@@ -85,6 +92,11 @@ _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HIDDEN_FONT = Font(italic=True, color="7F7F7F")
 _WRAP = Alignment(wrap_text=True, vertical="center")
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_CENTRE = Alignment(horizontal="center")
+# Text left of which a figure stands flush right: without an indent the two run together.
+_INDENTED = Alignment(horizontal="left", indent=1)
+_WRAP_INDENTED = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
 
 #: The first hidden column of the overview's chart data, right of its 30 columns.
 _OVERVIEW_DATA = 33
@@ -112,8 +124,11 @@ class _Writer:
         self.sheet.cell(self.row, 1, inert(text)).font = _TITLE
         self.row += 2
 
-    def note(self, text: str) -> None:
-        self.sheet.cell(self.row, 1, inert(text))
+    def note(self, text: str, *, wrap: bool = False) -> None:
+        """``text`` in the first column: running on to the right, or wrapped inside it."""
+        cell = self.sheet.cell(self.row, 1, inert(text))
+        if wrap:
+            cell.alignment = _WRAP_TOP
         self.row += 1
 
     def header(self, labels: Sequence[str], column: int = 1) -> int:
@@ -122,16 +137,30 @@ class _Writer:
             cell.font = _BOLD
             cell.fill = _HEADER_FILL
             cell.alignment = _WRAP
-        # Headers wrap to two lines; rows written by openpyxl do not grow to fit by themselves.
-        self.sheet.row_dimensions[self.row].height = 30
         self.row += 1
         return self.row - 1
 
-    def put(self, column: int, value: Value, number_format: str | None = None) -> None:
+    def paragraph(self, text: str, columns: int) -> None:
+        """``text`` wrapped across the first ``columns`` columns, which people's text of any
+        length needs: running on, it would be cut at the page's edge."""
+        self.note(text, wrap=True)
+        self.sheet.merge_cells(
+            start_row=self.row - 1, start_column=1, end_row=self.row - 1, end_column=columns
+        )
+
+    def put(
+        self,
+        column: int,
+        value: Value,
+        number_format: str | None = None,
+        alignment: Alignment | None = None,
+    ) -> None:
         # Names, labels and comments are typed by people: never let one become a formula.
         cell = self.sheet.cell(self.row, column, inert(value))
         if number_format is not None and isinstance(value, int | float):
             cell.number_format = number_format
+        if alignment is not None:
+            cell.alignment = alignment
 
     def hidden(self, column: int, suppression: Suppression | None) -> None:
         cell = self.sheet.cell(self.row, column, HIDDEN_TEXT)
@@ -175,11 +204,14 @@ class _Writer:
             self.new_page()
         if caption is not None:
             cell = self.sheet.cell(self.row, 1, caption)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = _WRAP_TOP
             self.sheet.merge_cells(
                 start_row=self.row, start_column=1, end_row=self.row, end_column=_CAPTION_COLUMNS
             )
-            self.sheet.row_dimensions[self.row].height = 48
+            self.row += 1
+        elif new_page:
+            # A chart whose top edge lies on a page break has that edge drawn at the foot of
+            # the page before too, as a stray line under the table.
             self.row += 1
         # Hidden helper columns must still be drawn.
         chart.visible_cells_only = False
@@ -210,6 +242,88 @@ def _printable(
     footer = sheet.oddFooter
     assert footer is not None
     footer.center.text = "&A　第 &P 页，共 &N 页"
+
+
+#: Points per line of wrapped 11-point text, and the room above and below the lines.
+_LINE_PT = 15
+_ROW_PAD_PT = 3
+#: The width LibreOffice and Excel give a column whose width was never set.
+_DEFAULT_WIDTH = 8.43
+
+
+def _width(sheet: Worksheet, column: int) -> float:
+    dimension = sheet.column_dimensions.get(get_column_letter(column))
+    return _DEFAULT_WIDTH if dimension is None or dimension.width is None else dimension.width
+
+
+def _points(sheet: Worksheet, columns: range) -> float:
+    """The printed width of ``columns`` at scale 100, in points."""
+    # A column n characters wide is 7n + 5 pixels in Calibri, the default font; erring wide,
+    # 9n + 5, as LibreOffice draws it where no Calibri-metric font is installed.
+    return sum((_width(sheet, c) * 9 + 5) * 0.75 for c in columns)
+
+
+def _set_scale(sheet: Worksheet, width: float) -> None:
+    """Print at the one scale at which ``width`` points fill the page width. A fixed scale,
+    not "fit to width", so that the rows a page holds are known when the breaks are set."""
+    assert sheet.sheet_properties.pageSetUpPr is not None
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    sheet.page_setup.scale = min(100, math.floor(_PRINT_WIDTH / width * 100))
+
+
+def _fit_rows(sheet: Worksheet) -> None:
+    """Give every row with wrapped text the height of its longest cell: neither Excel nor
+    LibreOffice grows a row for wrapped text written by openpyxl, so the text would be cut.
+    Call it once the column widths are set."""
+    spans = {
+        (merged.min_row, merged.min_col): range(merged.min_col, merged.max_col + 1)
+        for merged in sheet.merged_cells.ranges
+    }
+    for number in range(1, sheet.max_row + 1):
+        lines = 0
+        cells = sheet[number]
+        for cell in cells:
+            if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                continue
+            column = cell.column
+            assert isinstance(column, int)
+            dimension = sheet.column_dimensions.get(get_column_letter(column))
+            if dimension is not None and dimension.hidden:
+                continue
+            width = sum(_width(sheet, c) for c in spans.get((cell.row, column), (column,)))
+            lines = max(lines, _lines(cell.value, width))
+        if not lines:
+            continue
+        sheet.row_dimensions[number].height = _LINE_PT * lines + _ROW_PAD_PT
+        if lines > 1:
+            # Figures sit at the foot of a cell by default, lines below the text they belong to.
+            for cell in cells:
+                if cell.value is not None and cell.alignment.vertical is None:
+                    cell.alignment = Alignment(
+                        horizontal=cell.alignment.horizontal, vertical="center"
+                    )
+
+
+def _paginate(sheet: Worksheet, first: int, header_row: int, last: int) -> None:
+    """Break a table whose page starts at row ``first`` before any row that would not fit on
+    its page, and repeat its header on the pages after the first. Every row from ``first`` to
+    ``last`` must have its height set; the sheet must print at a fixed scale. Print titles head
+    the pages from the header on, so the table must be the sheet's last block."""
+    scale = sheet.page_setup.scale or 100
+    room = PAGE_ROWS * 15 * 100 / scale
+
+    def height(row: int) -> float:
+        value = sheet.row_dimensions[row].height
+        return _LINE_PT if value is None else value
+
+    header = height(header_row)
+    used = sum(height(row) for row in range(first, header_row + 1))
+    for row in range(header_row + 1, last + 1):
+        if used + height(row) > room:
+            sheet.row_breaks.append(Break(id=row - 1))
+            sheet.print_title_rows = f"{header_row}:{header_row}"
+            used = header
+        used += height(row)
 
 
 def _show_axes(chart: BarChart | ScatterChart) -> None:
@@ -297,9 +411,9 @@ OVERVIEW_HEADERS = (
     "总体得分下限",
     "总体得分上限",
     "平均满意率",
-    "NPS",
-    "NPS下限",
-    "NPS上限",
+    "净推荐值",
+    "净推荐值下限",
+    "净推荐值上限",
 )
 
 
@@ -318,18 +432,11 @@ def _print_in_blocks(sheet: Worksheet, blocks: Sequence[tuple[int, int]]) -> Non
     sheet.print_title_cols = "A:B"
     for _, last in blocks[:-1]:
         sheet.col_breaks.append(Break(id=last))
-
-    def points(columns: range) -> float:
-        # A column n characters wide is 7n + 5 pixels in Calibri, the default font; erring
-        # wide, 9n + 5, as LibreOffice draws it where no Calibri-metric font is installed.
-        return sum(
-            (sheet.column_dimensions[get_column_letter(c)].width * 9 + 5) * 0.75 for c in columns
-        )
-
-    widest = max(points(range(1, 3)) + points(range(first, last + 1)) for first, last in blocks)
-    assert sheet.sheet_properties.pageSetUpPr is not None
-    sheet.sheet_properties.pageSetUpPr.fitToPage = False
-    sheet.page_setup.scale = min(100, math.floor(_PRINT_WIDTH / widest * 100))
+    widest = max(
+        _points(sheet, range(1, 3)) + _points(sheet, range(first, last + 1))
+        for first, last in blocks
+    )
+    _set_scale(sheet, widest)
     sheet.page_setup.pageOrder = "overThenDown"
 
 
@@ -341,11 +448,14 @@ def _participation_cells(
     writer.put(column + 1, participation.responded, COUNT)
     writer.put(column + 2, participation.rate, RATE)
     if participation.low:
-        cell = writer.sheet.cell(
-            writer.row, column + 3, f"回答率低于 {threshold:.0%}，结果仅供参考"
-        )
-        cell.fill = _LOW_FILL
+        _mark_low_response(writer, column + 3, threshold)
     writer.put(column + 4, group.n, COUNT)
+
+
+def _mark_low_response(writer: _Writer, column: int, threshold: float) -> None:
+    cell = writer.sheet.cell(writer.row, column, f"回答率低于 {threshold:.0%}，结果仅供参考")
+    cell.fill = _LOW_FILL
+    cell.alignment = _WRAP
 
 
 def _comparison_cells(writer: _Writer, row: BaseRow | None, hidden: Suppression | None) -> None:
@@ -360,11 +470,14 @@ def _comparison_cells(writer: _Writer, row: BaseRow | None, hidden: Suppression 
         for column in (7, 8, 9):
             writer.hidden(column, hidden)
     if row.rank is not None:
-        writer.put(10, row.rank.rank, COUNT)
-        writer.put(11, f"{row.rank.low}–{row.rank.high}")
+        # Centred: a number flush right beside an interval flush left reads "11–2".
+        writer.put(10, row.rank.rank, COUNT, _CENTRE)
+        writer.put(11, f"{row.rank.low}–{row.rank.high}", alignment=_CENTRE)
     if row.zone is not None:
         writer.put(12, ZONE_LABELS[row.zone])
-    writer.put(13, "；".join(note for note in (row.note, row.rank_note) if note) or None)
+    writer.put(
+        13, "；".join(note for note in (row.note, row.rank_note) if note) or None, alignment=_WRAP
+    )
     if row.response_zone is not None:
         writer.put(20, ZONE_LABELS[row.response_zone])
     if row.bounds is not None:
@@ -375,18 +488,25 @@ def _comparison_cells(writer: _Writer, row: BaseRow | None, hidden: Suppression 
 def _overview(sheet: Worksheet, report: Report) -> None:
     writer = _Writer(sheet)
     writer.title(f"各承训基地结果总览（{len(report.programme.children)} 个基地）")
-    writer.note(
+    # The note is about the first block's figures and stands over them, wrapped: running on
+    # from column A it would be cut where the repeated columns A and B end on the other pages.
+    first, last = OVERVIEW_BLOCKS[0]
+    note = sheet.cell(
+        writer.row,
+        first,
         "主要指标为满意率（总体满意度题“满意”及以上的比例）。收缩估计为经验贝叶斯估计，"
-        "排名按收缩估计并给出 95% 区间；只有超出（按过度离散调整后的）99.8% 控制限的基地才标出。"
+        "排名按收缩估计并给出 95% 区间；只有超出（按过度离散调整后的）99.8% 控制限的基地才标出。",
     )
-    writer.row += 1
+    note.alignment = _WRAP_TOP
+    sheet.merge_cells(start_row=writer.row, start_column=first, end_row=writer.row, end_column=last)
+    writer.row += 2
     header_row = writer.header(OVERVIEW_HEADERS)
     comparison = report.comparison
     groups = [*report.programme.children, report.programme]
     for number, group in enumerate(groups, start=1):
         is_programme = group.level == "programme"
-        writer.put(1, None if is_programme else number)
-        writer.put(2, group.name)
+        writer.put(1, None if is_programme else number, alignment=_CENTRE)
+        writer.put(2, group.name, alignment=_WRAP)
         if not is_programme:
             writer.put(3, "、".join(str(p) for p in group.projects))
         hidden = group.suppression
@@ -408,10 +528,7 @@ def _overview(sheet: Worksheet, report: Report) -> None:
             writer.put(17, participation.interval.low, RATE)
             writer.put(18, participation.interval.high, RATE)
         if participation.low:
-            cell = writer.sheet.cell(
-                writer.row, 19, f"回答率低于 {report.low_response_rate:.0%}，结果仅供参考"
-            )
-            cell.fill = _LOW_FILL
+            _mark_low_response(writer, 19, report.low_response_rate)
         writer.put(23, group.n, COUNT)
         hidden = group.suppression
         _mean_cells(writer, 24, group.overall, hidden or group.overall_suppression)
@@ -486,16 +603,23 @@ def _overview(sheet: Worksheet, report: Report) -> None:
             )
 
 
+#: Dimensions per printed page of the dimension scores, beside the repeated base names.
+_DIMENSIONS_PER_PAGE = 3
+
+
 def _dimension_sheet(sheet: Worksheet, report: Report) -> None:
     writer = _Writer(sheet)
-    writer.title("各基地维度得分（均值及 95% 置信区间）")
+    # Short enough for the repeated columns A and B, which head each page of the blocks.
+    writer.title("各基地维度得分")
+    writer.note("均值及 95% 置信区间")
+    writer.row += 1
     labels = [d.label for d in report.dimensions]
     header = ["承训基地", "有效答卷数"]
     for label in labels:
         header += [label, f"{label}下限", f"{label}上限"]
     _printable(sheet, writer.header(header), len(report.programme.children) + 1)
     for group in [*report.programme.children, report.programme]:
-        writer.put(1, group.name)
+        writer.put(1, group.name, alignment=_WRAP)
         writer.put(2, group.n, COUNT)
         for index, info in enumerate(report.dimensions):
             figures = group.dimension(info.id)
@@ -504,16 +628,28 @@ def _dimension_sheet(sheet: Worksheet, report: Report) -> None:
                 continue
             _mean_cells(writer, column, figures.score, group.suppression or figures.suppression)
         writer.next()
-    _widths(sheet, [26, 9, *[9] * (3 * len(labels))])
+    _widths(sheet, [26, 9, *[8] * (3 * len(labels))])
+    # Fitted to one page width, seven dimensions printed at 46 %: print a few per page.
+    step = 3 * _DIMENSIONS_PER_PAGE
+    blocks = [
+        (first, min(first + step - 1, 2 + 3 * len(labels)))
+        for first in range(3, 3 + 3 * len(labels), step)
+    ]
+    if blocks:
+        _print_in_blocks(sheet, blocks)
+
+
+def _reliability_sheet(sheet: Worksheet, report: Report) -> None:
+    writer = _Writer(sheet)
+    writer.title("全项目各维度的信度（Cronbach α）")
+    writer.note(f"{PROGRAMME_ONLY_NOTE}。")
     writer.row += 1
-    writer.new_page()
-    writer.note("全项目各维度的信度（Cronbach α 只在全项目层面报告）")
-    writer.header(["维度", "完整作答数", "α", "α下限", "α上限", "说明"])
+    _printable(sheet, writer.header(["维度", "完整作答数", "α", "α下限", "α上限", "说明"]))
     for info in report.dimensions:
         figures = report.programme.dimension(info.id)
         if figures is None:
             continue
-        writer.put(1, info.label)
+        writer.put(1, info.label, alignment=_WRAP)
         reliability = figures.reliability
         if figures.suppression is not None:
             writer.hidden(3, figures.suppression)
@@ -522,8 +658,9 @@ def _dimension_sheet(sheet: Worksheet, report: Report) -> None:
             writer.put(3, reliability.alpha, COEFFICIENT)
             writer.put(4, reliability.low, COEFFICIENT)
             writer.put(5, reliability.high, COEFFICIENT)
-        writer.put(6, figures.reliability_note)
+        writer.put(6, figures.reliability_note, alignment=_WRAP_INDENTED)
         writer.next()
+    _widths(sheet, [20, 10, 8, 8, 8, 80])
 
 
 def _tests_sheet(sheet: Worksheet, report: Report) -> None:
@@ -578,7 +715,7 @@ def _tests_sheet(sheet: Worksheet, report: Report) -> None:
         writer.put(3, pair.difference, RATE)
         writer.put(4, pair.pvalue, _p_format(pair.pvalue))
         writer.put(5, pair.p_holm, _p_format(pair.p_holm))
-        writer.put(6, "是" if pair.p_holm < 0.05 else "否")
+        writer.put(6, "是" if pair.p_holm < 0.05 else "否", alignment=_CENTRE)
         writer.next()
     _widths(sheet, [24, 24, 14, 11, 14, 8, 9])
 
@@ -628,7 +765,7 @@ def _funnel_block(
         writer.put(6, point.limits.upper95, RATE)
         writer.put(7, point.limits.lower998, RATE)
         writer.put(8, point.limits.upper998, RATE)
-        writer.put(9, ZONE_LABELS[point.zone])
+        writer.put(9, ZONE_LABELS[point.zone], alignment=_INDENTED)
         writer.next()
     last_point = writer.row - 1
     _widths(sheet, [24, 9, 9, 9, 9, 9, 10, 10, 16])
@@ -776,19 +913,29 @@ def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
     writer.chart(chart, CHART_CAPTIONS["ranks"])
 
 
+#: The base sheet's first column: the question text, and the names of classes and courses.
+_BASE_TEXT_WIDTH = 38
+
+
 def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
+    """A base's classes, dimension profile, teaching, comments and chart, then its items: the
+    items come last, on pages of their own, because their header repeats on every page after
+    it and the other blocks must not carry it."""
     writer = _Writer(sheet)
     writer.title(f"{base.name}（项目 {'、'.join(str(p) for p in base.projects)}）")
     if base.suppression is not None:
         writer.note(f"本基地的结果不予显示：{base.suppression.reason}")
         writer.row += 1
+    scale = max((info.maximum - info.minimum + 1 for info in report.items), default=5)
+    minimum = min((info.minimum for info in report.items), default=1)
+    columns = 6 + scale + 3
+    _widths(sheet, [_BASE_TEXT_WIDTH, 9, 6, *[6] * (3 + scale), 7, 7, 7])
 
-    _printable(sheet, 1)
     writer.header(["班级", "满意率（主要指标）", "下限", "上限", "邀请人数", "回答人数", "回答率",
                    "回答率提示", "有效答卷数", "总体得分", "下限", "上限",
                    "称非本人提交"])  # fmt: skip
     for group in [*base.children, base]:
-        writer.put(1, group.name if group.level == "class" else "基地合计")
+        writer.put(1, group.name if group.level == "class" else "基地合计", alignment=_WRAP)
         if group.primary is not None:
             _rate_cells(
                 writer, 2, group.primary.rate, group.suppression or group.primary.suppression
@@ -798,67 +945,7 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         writer.put(13, group.participation.contested, COUNT)
         writer.next()
     writer.row += 1
-
-    writer.header(["维度", "答卷数", "维度得分", "下限", "上限", "α", "α下限", "α上限", "说明",
-                   "全项目得分"])  # fmt: skip
-    profile_first = writer.row
-    for dimension_info in report.dimensions:
-        figures = base.dimension(dimension_info.id)
-        if figures is None:
-            continue
-        writer.put(1, dimension_info.label)
-        hidden = base.suppression or figures.suppression
-        writer.figure(2, figures.respondents, COUNT, hidden)
-        _mean_cells(writer, 3, figures.score, hidden)
-        if hidden is not None:
-            for column in (6, 7, 8):
-                writer.hidden(column, hidden)
-        elif figures.reliability is not None:
-            writer.put(6, figures.reliability.alpha, COEFFICIENT)
-            writer.put(7, figures.reliability.low, COEFFICIENT)
-            writer.put(8, figures.reliability.high, COEFFICIENT)
-        if figures.reliability_note:
-            writer.put(9, figures.reliability_note)
-        programme = report.programme.dimension(dimension_info.id)
-        if programme is not None and programme.score is not None:
-            writer.put(10, programme.score.mean, MEAN)
-        writer.next()
-    profile_last = writer.row - 1
-    writer.row += 1
-
-    scale = max((info.maximum - info.minimum + 1 for info in report.items), default=5)
-    minimum = min((info.minimum for info in report.items), default=1)
-    headers = ["题目编号", "题目", "维度", "反向计分", "答题数", "均值", "标准差"]
-    headers += [f"选 {minimum + i} 的人数" for i in range(scale)]
-    headers += ["前两档占比（反向题按反向计分）", "下限", "上限"]
-    writer.new_page()
-    writer.header(headers)
-    infos = {info.key: info for info in report.items}
-    dimension_labels = {d.id: d.label for d in report.dimensions}
-    for item in base.items:
-        info = infos[item.key]
-        writer.put(1, item.key)
-        writer.put(2, info.marked_label)
-        writer.put(3, dimension_labels.get(info.dimension, info.dimension))
-        writer.put(4, "是" if info.reverse else "否")
-        hidden = base.suppression or item.suppression
-        if hidden is not None:
-            for column in range(5, 8 + scale + 3):
-                writer.hidden(column, hidden)
-        else:
-            writer.put(5, item.n, COUNT)
-            writer.put(6, item.mean, MEAN)
-            writer.put(7, item.sd, MEAN)
-            for offset, count in enumerate((item.distribution or {}).values()):
-                writer.put(8 + offset, count, COUNT)
-            column = 8 + scale
-            if item.top_two is not None:
-                writer.put(column, item.top_two.rate, RATE)
-                writer.put(column + 1, item.top_two.low, RATE)
-                writer.put(column + 2, item.top_two.high, RATE)
-            else:
-                writer.put(column, item.top_two_rate, RATE)
-        writer.next()
+    profile_first, profile_last = _profile_table(writer, report, base)
     writer.row += 1
 
     if base.practical is not None:
@@ -877,8 +964,8 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         writer.note(f"{group.name}：评教（各课程与授课教师）")
         writer.header(["课程", "授课教师", "类型", "学时", "评价人数", "课程得分", "下限", "上限"])
         for course in group.teaching.courses:
-            writer.put(1, course.name)
-            writer.put(2, course.teacher)
+            writer.put(1, course.name, alignment=_WRAP)
+            writer.put(2, course.teacher, alignment=_WRAP)
             writer.put(3, KIND_LABELS.get(course.kind or "", ""))
             writer.put(4, course.hours)
             writer.figure(5, course.respondents, COUNT, course.suppression)
@@ -886,7 +973,7 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
             writer.next()
         writer.header(["授课教师", "课程数", "评价人数", "教师得分", "下限", "上限"])
         for teacher in group.teaching.teachers:
-            writer.put(1, teacher.teacher)
+            writer.put(1, teacher.teacher, alignment=_WRAP)
             writer.put(2, len(teacher.courses), COUNT)
             writer.figure(3, teacher.respondents, COUNT, teacher.suppression)
             _mean_cells(writer, 4, teacher.score, teacher.suppression)
@@ -897,8 +984,7 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         if comments:
             writer.note("学员意见（已审核发布）")
             for comment in comments:
-                writer.note(comment)
-    _widths(sheet, [22, 34, 12, 9, 9, 9, 9, *[9] * (scale + 3)])
+                writer.paragraph(comment, columns)
 
     shown = base.suppression is None and any(
         (d := base.dimension(info.id)) is not None and d.score is not None
@@ -911,14 +997,11 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         chart.y_axis.scaling.min = float(minimum)
         chart.y_axis.scaling.max = float(minimum + scale - 1)
         _show_axes(chart)
-        chart.add_data(
-            Reference(sheet, min_col=3, min_row=profile_first - 1, max_row=profile_last),
-            titles_from_data=True,
-        )
-        chart.add_data(
-            Reference(sheet, min_col=10, min_row=profile_first - 1, max_row=profile_last),
-            titles_from_data=True,
-        )
+        for column in (3, 6):
+            chart.add_data(
+                Reference(sheet, min_col=column, min_row=profile_first - 1, max_row=profile_last),
+                titles_from_data=True,
+            )
         chart.set_categories(
             Reference(sheet, min_col=1, min_row=profile_first, max_row=profile_last)
         )
@@ -926,6 +1009,79 @@ def _base_sheet(sheet: Worksheet, report: Report, base: GroupReport) -> None:
         chart.width = 16
         writer.row += 1
         writer.chart(chart, CHART_CAPTIONS["profile_workbook"])
+
+    writer.row += 1
+    writer.new_page()
+    items_first = writer.row
+    writer.note("各题目：均值为原始答案的平均；前两档占比按计分后的答案，反向题已反向计分")
+    header_row = _item_table(writer, report, base, scale, minimum)
+    _printable(sheet, None)
+    _fit_rows(sheet)
+    _set_scale(sheet, _points(sheet, range(1, columns + 1)))
+    _paginate(sheet, items_first, header_row, writer.row - 1)
+
+
+def _profile_table(writer: _Writer, report: Report, base: GroupReport) -> tuple[int, int]:
+    """The base's dimension scores beside the programme's; returns the first and last row."""
+    writer.header(["维度", "答卷数", "维度得分", "下限", "上限", "全项目得分"])
+    first = writer.row
+    notes: list[str] = []
+    for dimension_info in report.dimensions:
+        figures = base.dimension(dimension_info.id)
+        if figures is None:
+            continue
+        writer.put(1, dimension_info.label)
+        hidden = base.suppression or figures.suppression
+        writer.figure(2, figures.respondents, COUNT, hidden)
+        _mean_cells(writer, 3, figures.score, hidden)
+        # α is reported for the whole programme only: one note under the table, not one
+        # empty α column and the same note on every row.
+        if figures.reliability_note and figures.reliability_note not in notes:
+            notes.append(figures.reliability_note)
+        programme = report.programme.dimension(dimension_info.id)
+        if programme is not None and programme.score is not None:
+            writer.put(6, programme.score.mean, MEAN)
+        writer.next()
+    last = writer.row - 1
+    for note in notes:
+        writer.note(f"{note}（见“{RELIABILITY_SHEET}”表）")
+    return first, last
+
+
+def _item_table(
+    writer: _Writer, report: Report, base: GroupReport, scale: int, minimum: int
+) -> int:
+    """One row per item, the question as the trainee read it; returns the header row."""
+    headers = ["题目", "维度", "反向计分", "答题数", "均值", "标准差"]
+    headers += [f"选 {minimum + i} 人数" for i in range(scale)]
+    headers += ["前两档占比", "下限", "上限"]
+    header_row = writer.header(headers)
+    infos = {info.key: info for info in report.items}
+    dimension_labels = {d.id: d.label for d in report.dimensions}
+    for item in base.items:
+        info = infos[item.key]
+        writer.put(1, info.marked_label, alignment=_WRAP)
+        writer.put(2, dimension_labels.get(info.dimension, info.dimension), alignment=_WRAP)
+        writer.put(3, "是" if info.reverse else "否")
+        hidden = base.suppression or item.suppression
+        if hidden is not None:
+            for column in range(4, 7 + scale + 3):
+                writer.hidden(column, hidden)
+        else:
+            writer.put(4, item.n, COUNT)
+            writer.put(5, item.mean, MEAN)
+            writer.put(6, item.sd, MEAN)
+            for offset, count in enumerate((item.distribution or {}).values()):
+                writer.put(7 + offset, count, COUNT)
+            column = 7 + scale
+            if item.top_two is not None:
+                writer.put(column, item.top_two.rate, RATE)
+                writer.put(column + 1, item.top_two.low, RATE)
+                writer.put(column + 2, item.top_two.high, RATE)
+            else:
+                writer.put(column, item.top_two_rate, RATE)
+        writer.next()
+    return header_row
 
 
 _NOTES_WIDTHS = (26.0, 100.0)
@@ -960,15 +1116,9 @@ def _notes(sheet: Worksheet, report: Report) -> None:
         writer.next()
     writer.row += 1
     writer.note("术语说明")
-    widths = (_NOTES_WIDTHS[0], _NOTES_WIDTHS[1])
     for _, term, text in GLOSSARY:
-        writer.put(1, term)
-        writer.put(2, text)
-        sheet.cell(writer.row, 1).alignment = _WRAP
-        sheet.cell(writer.row, 2).alignment = _WRAP
-        # Neither Excel nor LibreOffice grows a row for wrapped text written by openpyxl.
-        lines = max(_lines(term, widths[0]), _lines(text, widths[1]))
-        sheet.row_dimensions[writer.row].height = 18 * lines
+        writer.put(1, term, alignment=_WRAP)
+        writer.put(2, text, alignment=_WRAP)
         writer.next()
     writer.row += 1
     cell = sheet.cell(writer.row, 1, HIDDEN_TEXT)
@@ -989,12 +1139,23 @@ def report_workbook(report: Report) -> Workbook:
     _notes(notes, report)
     _overview(workbook.create_sheet(OVERVIEW_SHEET), report)
     _dimension_sheet(workbook.create_sheet(DIMENSIONS_SHEET), report)
+    _reliability_sheet(workbook.create_sheet(RELIABILITY_SHEET), report)
     _tests_sheet(workbook.create_sheet(TESTS_SHEET), report)
     _funnel_sheet(workbook.create_sheet(FUNNEL_SHEET), report)
     _ranks_sheet(workbook.create_sheet(RANKS_SHEET), report)
-    taken = {NOTES_SHEET, OVERVIEW_SHEET, DIMENSIONS_SHEET, TESTS_SHEET, FUNNEL_SHEET, RANKS_SHEET}
+    taken = {
+        NOTES_SHEET,
+        OVERVIEW_SHEET,
+        DIMENSIONS_SHEET,
+        RELIABILITY_SHEET,
+        TESTS_SHEET,
+        FUNNEL_SHEET,
+        RANKS_SHEET,
+    }
     for base in report.programme.children:
         _base_sheet(workbook.create_sheet(base_sheet_title(base.name, taken)), report, base)
+    for sheet in workbook.worksheets:
+        _fit_rows(sheet)
     workbook.active = 1
     return workbook
 

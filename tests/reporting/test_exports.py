@@ -281,7 +281,7 @@ def test_workbook_numbers_match_the_json_report(
     assert any(f"φ = {dispersion['phi']:.2f}" in c for c in funnel_cells)
     assert "回答率漏斗图（Spiegelhalter 2005，考虑过度离散）" in funnel_cells
 
-    taken: set[str] = set(workbook.sheetnames[:6])
+    taken: set[str] = set(workbook.sheetnames[:7])
     for base in data["programme"]["bases"]:
         sheet = workbook[base_sheet_title(base["name"], taken)]
         for dimension_id, figure in base["dimensions"].items():
@@ -426,9 +426,10 @@ def test_workbook_print_setup_and_chinese_notes(
     workbook = load_workbook(io.BytesIO(report_xlsx(report)))
     for sheet in workbook.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
-        if sheet.title != OVERVIEW_SHEET:  # printed in column blocks, below
+        if sheet.sheet_properties.pageSetUpPr.fitToPage:
             assert sheet.page_setup.fitToWidth == 1, sheet.title
-            assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        else:  # a fixed scale: the overview's column blocks, below; the pages of the items
+            assert sheet.page_setup.scale >= 70, sheet.title
         # No page break runs through a chart, and a break comes before each one.
         breaks = [b.id for b in sheet.row_breaks.brk]
         for chart in sheet._charts:
@@ -476,11 +477,13 @@ def test_workbook_print_setup_and_chinese_notes(
 def test_workbook_prints_one_block_per_page(make_class: MakeClass, tmp_path: Path) -> None:
     """Printed through LibreOffice, the workbook of 4 bases takes exactly one page per block: a
     block that spilled over or was cut would add a page. Before the print setup it took 45
-    portrait pages with tables and charts cut; the bound is 13 + 3 per base (说明 one page; two
-    each for the dimension scores and α, the tests and the pairs, the ranks and their chart;
-    three for the overview's column blocks and one for its charts; four for the two funnels and
-    their charts; per base, its tables, its items and its chart). Each page of the overview
-    holds one whole block of columns beside every base's name."""
+    portrait pages with tables and charts cut; the bound is 17 + 4 per base (说明 one page;
+    three for the dimension scores in blocks of three dimensions and one for α; two each for
+    the tests and the pairs, the ranks and their chart; three for the overview's column blocks
+    and one for its charts; four for the two funnels and their charts; per base, its tables,
+    its chart and its items with their question text wrapped, on two pages). Each page of the
+    overview holds one whole block of columns beside every base's name, and each page of a
+    base's items its header."""
     _soffice_or_skip()
     names = ["北京师范大学", "陕西科技大学", "天津职业技术师范大学", "浙江工业大学"]
     classes = [
@@ -499,7 +502,7 @@ def test_workbook_prints_one_block_per_page(make_class: MakeClass, tmp_path: Pat
     pdf = _to_pdf(path)
     pages = _pdf_pages(pdf)
     assert pages == blocks
-    assert pages <= 15 + 3 * len(names)
+    assert pages <= 17 + 4 * len(names)
     if shutil.which("pdftotext") is not None:
         texts = subprocess.run(
             ["pdftotext", "-raw", "-enc", "UTF-8", str(tmp_path / "report.pdf"), "-"],
@@ -515,6 +518,10 @@ def test_workbook_prints_one_block_per_page(make_class: MakeClass, tmp_path: Pat
             for column in (first, last):
                 assert OVERVIEW_HEADERS[column - 1] in page
         assert len(overview) == len(OVERVIEW_BLOCKS) + 1  # and a page of its two charts
+        # Every page with a row of items, the first question's or the last's, has the header.
+        item_pages = [page for page in pages_text if "（反向题）" in page or "满意程度如何" in page]
+        assert len(item_pages) >= len(names)
+        assert all("前两档占比" in page and "选5人数" in page for page in item_pages)
     if shutil.which("pdftoppm") is None:
         return  # the pages as images are a check for the eye; the count above is the rule
     subprocess.run(
@@ -525,3 +532,55 @@ def test_workbook_prints_one_block_per_page(make_class: MakeClass, tmp_path: Pat
     images = sorted(tmp_path.glob("page-*.png"))
     assert len(images) == pages
     assert all(image.read_bytes().startswith(b"\x89PNG") for image in images)
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """Lines of ``text`` in a column ``width`` characters wide, as Excel wraps Chinese: a CJK
+    character is two characters wide, and a character's width goes to the cell's padding."""
+    units = sum(2 if ch >= "\u2e80" else 1 for ch in text)
+    return max(1, -(-units // int(width - 2)))
+
+
+def test_workbook_shows_questions_not_item_ids_and_fits_wrapped_text(
+    programme: tuple[list[ClassInput], Report],
+) -> None:
+    """A reader sees the question as asked, never an item id like ``content.needs``; headers
+    and question texts wrap, and every row is tall enough for its wrapped lines, so nothing
+    is cut on paper."""
+    _, report = programme
+    workbook = load_workbook(io.BytesIO(report_xlsx(report)))
+    item_id = re.compile(r"\b[a-z_]+\.[a-z_*]+\b")
+    for sheet in workbook.worksheets:
+        hidden = {
+            letter for letter, dimension in sheet.column_dimensions.items() if dimension.hidden
+        }
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or cell.column_letter in hidden:
+                    continue
+                assert not item_id.search(cell.value), (sheet.title, cell.coordinate)
+                if not cell.alignment.wrap_text or cell.coordinate in sheet.merged_cells:
+                    continue
+                width = sheet.column_dimensions[cell.column_letter].width
+                height = sheet.row_dimensions[cell.row].height
+                assert height is not None, (sheet.title, cell.coordinate)
+                assert height >= 15 * _wrapped_lines(cell.value, width), (
+                    sheet.title,
+                    cell.coordinate,
+                )
+    base = workbook["第01基地"]
+    header = _find_row(base, 1, "题目")
+    labels = [base.cell(header, c).value for c in range(1, base.max_column + 1)]
+    assert "题目编号" not in labels
+    assert all(base.cell(header, c).alignment.wrap_text for c in range(1, len(labels) + 1))
+    questions = [
+        base.cell(r, 1) for r in range(header + 1, base.max_row + 1) if base.cell(r, 1).value
+    ]
+    assert len(questions) == len(report.items)
+    texts = {info.marked_label for info in report.items}
+    assert all(cell.value in texts and cell.alignment.wrap_text for cell in questions)
+    # The items are the sheet's last block: their header heads each of their pages.
+    assert base.print_title_rows in (None, f"${header}:${header}")
+    assert all(b.id >= header for b in base.row_breaks.brk[-1:])
+    overview = workbook[OVERVIEW_SHEET]
+    assert not any(str(c.value) == "NPS" for row in overview.iter_rows() for c in row)
