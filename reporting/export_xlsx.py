@@ -910,7 +910,7 @@ def _ranks_sheet(sheet: Worksheet, report: Report) -> None:
     chart.height = min(15.0, max(7.5, 0.5 * len(ordered) + 3))
     chart.width = 16
     writer.row += 1
-    writer.chart(chart, CHART_CAPTIONS["ranks"])
+    writer.chart(chart, CHART_CAPTIONS["ranks_workbook"])
 
 
 #: The base sheet's first column: the question text, and the names of classes and courses.

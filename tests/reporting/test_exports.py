@@ -296,6 +296,11 @@ def test_workbook_numbers_match_the_json_report(
     # Native charts are present in the overview, funnel, ranks and base sheets.
     for name in (OVERVIEW_SHEET, "漏斗图", "排名区间", "第01基地"):
         assert _charts(workbook[name]), name
+    # The Excel rank chart draws bars only: its caption must not send a reader looking for dots
+    # (the web page's chart has them, and its caption says so).
+    ranks_text = "".join(str(c.value) for row in workbook["排名区间"].iter_rows() for c in row)
+    assert "横条" in ranks_text
+    assert "圆点" not in ranks_text
 
 
 def test_workbook_marks_a_low_response_rate(make_class: MakeClass) -> None:
