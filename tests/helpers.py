@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 from sqlalchemy import select
 
@@ -90,3 +93,19 @@ def answer_through_http(client: TestClient[Any], link_path: str, choose: Chooser
         number = int(location.rsplit("/", 1)[1]) if location.startswith("/s/p/") else None
     assert client.get("/s/review").status_code == 200
     return client.post("/s/submit", follow_redirects=False)
+
+
+def require_tool(present: bool, missing: str, required_by: str) -> None:
+    """Skip the calling test when a tool of the machine is absent (``missing`` says which and
+    how to install it); fail instead where the environment variable ``required_by`` is "1", as
+    in CI, so that CI never passes by skipping."""
+    if present:
+        return
+    if os.environ.get(required_by) == "1":
+        pytest.fail(f"{missing} and {required_by}=1")
+    pytest.skip(missing)
+
+
+def require_command(command: str, missing: str, required_by: str) -> None:
+    """:func:`require_tool` for a command on the PATH."""
+    require_tool(shutil.which(command) is not None, missing, required_by)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import threading
@@ -18,6 +17,7 @@ import uvicorn
 from survey.db.engine import Database
 from survey.settings import Settings
 from survey.web.app import create_app
+from tests.helpers import require_tool
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
@@ -70,11 +70,11 @@ def live_server(programme_db: Database, tmp_path: Path) -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """Headless Debian Chromium driven by Playwright; skipped with a reason when absent."""
-    if not Path(CHROMIUM).exists():
-        message = "Debian's chromium package is not installed (apt-get install chromium)"
-        if os.environ.get("SURVEY_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and SURVEY_REQUIRE_BROWSER=1")
-        pytest.skip(message)
+    require_tool(
+        Path(CHROMIUM).exists(),
+        "Debian's chromium package is not installed (apt-get install chromium)",
+        "SURVEY_REQUIRE_BROWSER",
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

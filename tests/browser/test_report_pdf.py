@@ -5,9 +5,7 @@ the chart's title and its caption, on one page)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +18,7 @@ from survey.windows import close_class
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import log_in
 from tests.browser.test_staff_browser import DESKTOP, assert_accessible, served
+from tests.helpers import require_command
 from tests.staff.builders import PASSWORD, submit_for
 from tests.staff.conftest import StaffWorld
 
@@ -55,11 +54,11 @@ def _squeeze(text: str) -> str:
 
 
 def _pdftotext_or_skip() -> None:
-    if shutil.which("pdftotext") is None:
-        message = "poppler's pdftotext is not installed (apt-get install poppler-utils)"
-        if os.environ.get("SURVEY_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and SURVEY_REQUIRE_BROWSER=1")
-        pytest.skip(message)
+    require_command(
+        "pdftotext",
+        "poppler's pdftotext is not installed (apt-get install poppler-utils)",
+        "SURVEY_REQUIRE_BROWSER",
+    )
 
 
 def pdf_page_texts(pdf: bytes, folder: Path) -> list[str]:

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import math
-import os
 import re
 import shutil
 import statistics
@@ -36,6 +35,7 @@ from reporting.export_xlsx import (
 from reporting.inputs import ClassInput
 from reporting.model import Report
 from reporting.report import build_report
+from tests.helpers import require_command
 from tests.reporting.builders import PLAN, teaching_answers
 
 MakeClass = Callable[..., ClassInput]
@@ -417,11 +417,11 @@ def _to_pdf(path: Path) -> bytes:
 
 
 def _soffice_or_skip() -> None:
-    if shutil.which("soffice") is None:
-        message = "LibreOffice (soffice) is not installed (apt-get install libreoffice-calc-nogui)"
-        if os.environ.get("SURVEY_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(message + " and SURVEY_REQUIRE_LIBREOFFICE=1")
-        pytest.skip(message)
+    require_command(
+        "soffice",
+        "LibreOffice (soffice) is not installed (apt-get install libreoffice-calc-nogui)",
+        "SURVEY_REQUIRE_LIBREOFFICE",
+    )
 
 
 def test_workbook_print_setup_and_chinese_notes(
