@@ -82,7 +82,7 @@ def class_inputs(
                 answers=answers,
                 rules=rules,
                 plan=plan if plan.courses else None,
-                name=class_label(project.seq, training_class.name)
+                name=class_label(project.seq, project.name, project.base.name, training_class.name)
                 + (f"（{BASE_SLIPS_MARK}）" if training_class.base_held_slips else ""),
                 comments=tuple(comments),
                 contested=training_class.contested,

@@ -99,7 +99,10 @@ def class_name(project: str, base: str) -> str:
     return f"{project}班（{base}）"
 
 
-def class_label(seq: int, name: str) -> str:
-    """A class as pages, exports and commands show it: the project's number in annex 1, then
-    the class's name ("3. 人工智能领域领军教师班（广州番禺职业技术学院）")."""
-    return f"{seq}. {name}"
+def class_label(seq: int, project: str, base: str, name: str) -> str:
+    """A class as pages, exports and commands show it: the project's number in annex 1 and the
+    class's default name ("3. 人工智能领域领军教师班（广州番禺职业技术学院）"). A class with a
+    name of its own (a second cohort of one project, "第二期") keeps project and base in front,
+    because readers know a class by them: "3. …班（广州番禺职业技术学院）·第二期"."""
+    default = class_name(project, base)
+    return f"{seq}. {default}" if name == default else f"{seq}. {default}·{name}"

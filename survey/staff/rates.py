@@ -69,7 +69,7 @@ class ClassRow:
     @property
     def label(self) -> str:
         """The class as pages and commands show it (:func:`class_label`)."""
-        return class_label(self.project_seq, self.name)
+        return class_label(self.project_seq, self.project, self.base, self.name)
 
 
 @dataclass

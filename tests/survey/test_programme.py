@@ -28,6 +28,8 @@ from survey.programme.models import (
 )
 from survey.programme.names import PROVINCES, class_name
 from survey.programme.reference import ReferenceError
+from survey.staff.rates import class_rows
+from tests.helpers import add_trainees
 
 # Every inconsistency of annex 2 as extracted to text, found by adding up its rows and columns
 # by hand from ../shared/reference/notice-2024-jiaoshisihan-16.txt.
@@ -231,6 +233,18 @@ def test_classes_are_named_by_project_and_base(programme_db: Database) -> None:
     assert names[2] == "集成电路领域领军教师班（上海电子信息职业技术学院）"
     assert names[14] == "铁道运输领域领军教师班（北京交通大学）"
     assert len(set(names.values())) == 16
+
+
+def test_a_second_cohort_is_shown_with_its_project_and_base(programme_db: Database) -> None:
+    add_trainees(programme_db, 1, 3, class_name="第二期")
+    with programme_db.read() as session:
+        programme_id = session.scalars(select(Programme.id)).one()
+        labels = {row.name: row.label for row in class_rows(session, programme_id)}
+    assert (
+        labels["集成电路领域领军教师班（山东理工大学）"]
+        == "1. 集成电路领域领军教师班（山东理工大学）"
+    )
+    assert labels["第二期"] == "1. 集成电路领域领军教师班（山东理工大学）·第二期"
 
 
 @pytest.mark.parametrize(
