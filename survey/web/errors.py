@@ -81,14 +81,15 @@ class ErrorAnswer:
     incident: str | None = None
 
 
-def error_answer(exc: Exception, overrides: Mapping[int, tuple[str, str]] = {}) -> ErrorAnswer:
+def error_answer(exc: Exception, messages: Mapping[int, tuple[str, str]] = MESSAGES) -> ErrorAnswer:
     """What to tell a person about ``exc``, without details; a crash is reported as an incident.
 
-    ``overrides`` replaces the words of some statuses (the staff side words a 404 for staff).
+    ``messages`` gives the title and message of each status (the staff side's words a 404 for
+    staff).
     """
     status = status_of(exc)
     incident = report_incident(exc) if status == HTTP_500_INTERNAL_SERVER_ERROR else None
-    title, message = overrides.get(status) or MESSAGES.get(status, ("出错了", "请稍后再试。"))
+    title, message = messages.get(status, ("出错了", "请稍后再试。"))
     if is_malformed_text(exc):
         message = MALFORMED_TEXT
     return ErrorAnswer(status, title, message, incident)

@@ -74,7 +74,7 @@ class BaseController(Controller):
         return page(
             principal,
             "staff/class.html",
-            f"{row.label}",
+            row.label,
             active=principal.home if not principal.is_ministry else "/staff/overview",
             row=row,
             provinces=provinces,

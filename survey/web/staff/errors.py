@@ -17,13 +17,20 @@ from litestar.response import Redirect
 from survey.errors import UserError
 from survey.staff.access import AccessDenied
 from survey.web.api.problems import api_problem
-from survey.web.errors import ErrorAnswer, error_answer, error_page, http_exception_handler
+from survey.web.errors import (
+    MESSAGES,
+    ErrorAnswer,
+    error_answer,
+    error_page,
+    http_exception_handler,
+)
 from survey.web.login_first import known_principal
 from survey.web.staff.auth import LoginRequired, login_url
 from survey.web.staff.pages import page
 
 #: Words for staff where the trainee's would mislead (a trainee's 404 speaks of SMS and QR codes).
 STAFF_MESSAGES = {
+    **MESSAGES,
     404: ("页面不存在", "没有这个页面，或者它指向的培训班、基地已不存在。请从导航重新进入。"),
 }
 DENIED = "您的账号不能查看或操作这一项：承训基地只能看本基地的培训班，省级单位只能看本省学员。"
